@@ -1,0 +1,125 @@
+import type { Config } from './config';
+import { defaultConfig } from './config';
+import type { Finding, Severity } from './finding';
+import { LineIndex } from './finding';
+import type { FileFacts, Language } from './model';
+import type { FileSummary, ProjectIndex } from './project';
+import { emptySummary } from './project';
+import type { Rule } from './rule';
+import { isSuppressed, parseSuppressions } from './suppress';
+import { frontendFor, initFrontends } from '../frontends';
+import { allRules } from '../rules';
+
+export interface AnalyzeInput {
+  /** Path used in messages and for module resolution. */
+  file: string;
+  text: string;
+  /** Detected from the file extension when absent. */
+  language?: Language;
+  config?: Config;
+  /** Summaries of the other files in the project (cross-file helpers). */
+  project?: ProjectIndex;
+}
+
+export interface AnalyzeResult {
+  findings: Finding[];
+  /** Things the user should know (syntax errors tolerated, file skipped, internal error). */
+  notes: string[];
+  facts?: FileFacts;
+}
+
+const EXTENSIONS: Record<string, Language> = {
+  '.ts': 'typescript',
+  '.tsx': 'typescript',
+  '.mts': 'typescript',
+  '.cts': 'typescript',
+  '.js': 'javascript',
+  '.jsx': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.py': 'python',
+  '.pyi': 'python',
+};
+
+export function languageForFile(file: string): Language | undefined {
+  const m = /\.[A-Za-z]+$/.exec(file);
+  return m ? EXTENSIONS[m[0].toLowerCase()] : undefined;
+}
+
+export const SUPPORTED_EXTENSIONS = Object.keys(EXTENSIONS);
+
+/** Loads asynchronous front-ends (the Python wasm parser). Safe to call many times. */
+export function ready(): Promise<void> {
+  return initFrontends();
+}
+
+/** Pass 1 of a project analysis: what this file exports. Never throws. */
+export function summarize(input: AnalyzeInput): FileSummary {
+  const language = input.language ?? languageForFile(input.file);
+  if (!language) return emptySummary(input.file, 'typescript');
+  const frontend = frontendFor(language);
+  if (!frontend) return emptySummary(input.file, language);
+  try {
+    return frontend.summarize(input.file, input.text, language, input.config ?? defaultConfig(), input.project);
+  } catch {
+    return emptySummary(input.file, language);
+  }
+}
+
+/** text → front-end → facts → enabled rules → suppressions → findings. Never throws. */
+export function analyze(input: AnalyzeInput): AnalyzeResult {
+  const language = input.language ?? languageForFile(input.file);
+  if (!language) return { findings: [], notes: [`${input.file}: not a TypeScript, JavaScript or Python file; skipped`] };
+  const frontend = frontendFor(language);
+  if (!frontend) return { findings: [], notes: [`${input.file}: ${language} analysis is not available; skipped`] };
+  const config = input.config ?? defaultConfig();
+  let facts: FileFacts;
+  try {
+    facts = frontend.extract(input.file, input.text, language, config, input.project);
+  } catch (err) {
+    return { findings: [], notes: [`${input.file}: internal error while reading the file, skipped (${describe(err)})`] };
+  }
+  const findings: Finding[] = [];
+  const notes = [...facts.notes];
+  for (const rule of enabledRules(language, config)) {
+    try {
+      runRule(rule, facts, severityFor(rule, config), findings);
+    } catch (err) {
+      notes.push(`${input.file}: internal error in rule ${rule.id}, its findings are missing (${describe(err)})`);
+    }
+  }
+  const lines = new LineIndex(input.text);
+  const sup = parseSuppressions(input.text, lines);
+  const kept = findings.filter((f) => !isSuppressed(f, sup, lines));
+  kept.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
+  return { findings: kept, notes, facts };
+}
+
+function enabledRules(language: Language, config: Config): Rule[] {
+  return allRules.filter((r) => r.languages.includes(language) && config.rules[r.id] !== 'off');
+}
+
+function severityFor(rule: Rule, config: Config): Severity {
+  const s = config.rules[rule.id];
+  return s && s !== 'off' ? s : rule.defaultSeverity;
+}
+
+function runRule(rule: Rule, facts: FileFacts, severity: Severity, out: Finding[]): void {
+  rule.check({
+    facts,
+    severity,
+    report(f) {
+      // A rule may lower its own severity (e.g. a loop over a 2-element literal) but never raise it.
+      const sev = f.severity && rank(f.severity) < rank(severity) ? f.severity : severity;
+      out.push({ ...f, rule: rule.id, severity: sev });
+    },
+  });
+}
+
+function rank(s: Severity): number {
+  return s === 'info' ? 0 : s === 'warning' ? 1 : 2;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

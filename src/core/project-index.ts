@@ -1,0 +1,95 @@
+import * as path from 'path';
+import type { Config } from './config';
+import type { FunctionSummary, Language } from './model';
+import type { FileSummary, ProjectIndex } from './project';
+import { analyze, languageForFile, summarize } from './analyze';
+import type { AnalyzeResult } from './analyze';
+
+const TS_SUFFIXES = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js', '/index.mjs'];
+
+/** An in-memory project index over the summaries of the files being analysed together. */
+export class SummaryIndex implements ProjectIndex {
+  private readonly byFile = new Map<string, FileSummary>();
+  private readonly classes = new Map<string, Record<string, FunctionSummary>>();
+
+  constructor(summaries: Iterable<FileSummary>) {
+    for (const s of summaries) {
+      this.byFile.set(normalize(s.file), s);
+      for (const [name, methods] of Object.entries(s.classes)) {
+        // Two classes of one name: keep neither (ambiguous) rather than guess.
+        if (this.classes.has(name)) this.classes.set(name, {});
+        else this.classes.set(name, methods);
+      }
+    }
+  }
+
+  resolveModule(fromFile: string, specifier: string, language: Language): FileSummary | undefined {
+    if (language === 'python') return this.resolvePython(fromFile, specifier);
+    if (!specifier.startsWith('.')) return undefined;
+    const base = path.join(path.dirname(normalize(fromFile)), specifier);
+    // TypeScript ESM projects import `./x.js` for `./x.ts`.
+    const stripped = base.replace(/\.(m|c)?js$/, '');
+    for (const candidate of [base, stripped]) {
+      for (const suffix of TS_SUFFIXES) {
+        const hit = this.byFile.get(candidate + suffix);
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  }
+
+  /** Python: relative (`.crud`, `..models`) or absolute dotted names matched by path suffix. */
+  private resolvePython(fromFile: string, specifier: string): FileSummary | undefined {
+    const m = /^(\.*)(.*)$/.exec(specifier)!;
+    const dots = m[1].length;
+    const rest = m[2] ? m[2].split('.').join('/') : '';
+    if (dots > 0) {
+      let dir = path.dirname(normalize(fromFile));
+      for (let i = 1; i < dots; i++) dir = path.dirname(dir);
+      const base = rest ? path.join(dir, rest) : dir;
+      return this.byFile.get(base + '.py') ?? this.byFile.get(path.join(base, '__init__.py'));
+    }
+    if (!rest) return undefined;
+    const want = [`/${rest}.py`, `/${rest}/__init__.py`];
+    let found: FileSummary | undefined;
+    for (const [file, summary] of this.byFile) {
+      const f = '/' + file;
+      if (want.some((w) => f.endsWith(w))) {
+        if (found) return undefined; // ambiguous
+        found = summary;
+      }
+    }
+    return found;
+  }
+
+  findClass(name: string): Record<string, FunctionSummary> | undefined {
+    return this.classes.get(name);
+  }
+}
+
+function normalize(file: string): string {
+  return path.normalize(file).replace(/\\/g, '/');
+}
+
+export interface SourceFile {
+  file: string;
+  text: string;
+}
+
+/**
+ * Two passes: summarise every file, then check each against the summaries. Summaries are built
+ * twice so that a helper calling a helper in a third file is still seen (two levels deep).
+ */
+export function buildIndex(files: SourceFile[], config: Config): SummaryIndex {
+  const supported = files.filter((f) => languageForFile(f.file));
+  let index = new SummaryIndex(supported.map((f) => summarize({ ...f, config })));
+  index = new SummaryIndex(supported.map((f) => summarize({ ...f, config, project: index })));
+  return index;
+}
+
+export function analyzeProject(files: SourceFile[], config: Config): Map<string, AnalyzeResult> {
+  const index = buildIndex(files, config);
+  const out = new Map<string, AnalyzeResult>();
+  for (const f of files) out.set(f.file, analyze({ ...f, config, project: index }));
+  return out;
+}

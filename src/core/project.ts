@@ -1,0 +1,37 @@
+import type { FunctionSummary, Language } from './model';
+
+/**
+ * What one file offers to others, computed in the first pass of a project analysis
+ * ("summarise, then check"): function summaries and the known database/blocking type of exported
+ * values (`export const prisma = new PrismaClient()`), plus class methods for injected services.
+ */
+export interface FileSummary {
+  file: string;
+  language: Language;
+  /** Exported name (`default` for default exports) → what it is. */
+  exports: Record<string, ExportSummary>;
+  /** Class name → method name → summary (for `this.userService.findById()` via type annotations). */
+  classes: Record<string, Record<string, FunctionSummary>>;
+}
+
+export interface ExportSummary {
+  function?: FunctionSummary;
+  /** Knowledge type id of the exported value (`prisma.PrismaClient`). */
+  typeId?: string;
+  /** The export is a class defined in this file. */
+  className?: string;
+  /** `export * from` / re-export: resolve through this specifier. */
+  reexport?: { specifier: string; name: string };
+}
+
+/** Lookup across the files of one analysed project. Front-ends resolve specifiers through it. */
+export interface ProjectIndex {
+  /** The summary of the file a module specifier in `fromFile` refers to, if it is in the project. */
+  resolveModule(fromFile: string, specifier: string, language: Language): FileSummary | undefined;
+  /** A class defined anywhere in the project, by name (for type annotations of injected services). */
+  findClass(name: string): Record<string, FunctionSummary> | undefined;
+}
+
+export function emptySummary(file: string, language: Language): FileSummary {
+  return { file, language, exports: {}, classes: {} };
+}

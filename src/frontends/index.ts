@@ -1,0 +1,24 @@
+import type { Config } from '../core/config';
+import type { FileFacts, Language } from '../core/model';
+import type { FileSummary, ProjectIndex } from '../core/project';
+import { typescriptFrontend } from './typescript';
+
+/** A front-end turns source text into facts. It must never throw on any input. */
+export interface Frontend {
+  languages: Language[];
+  /** Loads what the front-end needs asynchronously (a wasm parser); `extract` may be called after. */
+  init?(): Promise<void>;
+  summarize(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileSummary;
+  extract(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileFacts;
+}
+
+const frontends: Frontend[] = [typescriptFrontend];
+
+export function frontendFor(language: Language): Frontend | undefined {
+  return frontends.find((f) => f.languages.includes(language));
+}
+
+/** Loads every front-end (idempotent). Call once before `analyze` for Python support. */
+export async function initFrontends(): Promise<void> {
+  await Promise.all(frontends.map((f) => f.init?.()));
+}
