@@ -1,0 +1,162 @@
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { analyze, summarize } from '../core/analyze';
+import type { Config } from '../core/config';
+import type { Finding } from '../core/finding';
+import type { FileSummary } from '../core/project';
+import { SummaryIndex } from '../core/project-index';
+
+/** From this many files on, analysis is spread over worker threads. */
+export const PARALLEL_THRESHOLD = 200;
+
+/**
+ * Summary passes before checking, as in core `buildIndex`: the second pass sees the first pass's
+ * index, so a helper that calls a helper in a third file is still known to query or block.
+ * Done here rather than through `buildIndex` because each file has its own (nearest) config.
+ */
+export const SUMMARY_ROUNDS = 2;
+
+export interface SourceInput {
+  /** Absolute path. */
+  file: string;
+  text: string;
+  /** Index into the configs array (configs are shared by many files; sent to workers once). */
+  config: number;
+}
+
+export interface FileResult {
+  file: string;
+  findings: Finding[];
+  notes: string[];
+}
+
+/** Pass 1 over a share of the files; `previous` is the summaries of the round before. */
+export function summarizeShare(files: readonly SourceInput[], configs: readonly Config[], previous?: FileSummary[]): FileSummary[] {
+  const project = previous ? new SummaryIndex(previous) : undefined;
+  return files.map((f) => summarize({ file: f.file, text: f.text, config: configs[f.config], project }));
+}
+
+/** Pass 2 over a share of the files, against the summaries of the whole project. */
+export function analyzeShare(files: readonly SourceInput[], configs: readonly Config[], summaries: FileSummary[]): FileResult[] {
+  const project = new SummaryIndex(summaries);
+  return files.map((f) => {
+    const r = analyze({ file: f.file, text: f.text, config: configs[f.config], project });
+    return { file: f.file, findings: r.findings, notes: r.notes };
+  });
+}
+
+/** Single-threaded: the reference that the worker path must equal. */
+export function analyzeInline(files: readonly SourceInput[], configs: readonly Config[]): FileResult[] {
+  let summaries: FileSummary[] | undefined;
+  for (let round = 0; round < SUMMARY_ROUNDS; round++) summaries = summarizeShare(files, configs, summaries);
+  return analyzeShare(files, configs, summaries ?? []);
+}
+
+/**
+ * How many worker threads to use: none below PARALLEL_THRESHOLD or on one core. The
+ * `PERFLENS_WORKERS` environment variable forces a count (0 = single thread), for tests and
+ * benchmarks.
+ */
+export function workerCount(fileCount: number, env: NodeJS.ProcessEnv = process.env): number {
+  const forced = env.PERFLENS_WORKERS;
+  if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), fileCount);
+  if (fileCount < PARALLEL_THRESHOLD) return 0;
+  const cores = os.availableParallelism();
+  return cores > 1 ? Math.min(cores, Math.ceil(fileCount / 50)) : 0;
+}
+
+/** Messages between the main thread and a worker (all plain JSON-like data). */
+export type ToWorker = { type: 'summarize'; previous?: FileSummary[] } | { type: 'analyze'; summaries: FileSummary[] };
+export type FromWorker =
+  | { type: 'summaries'; summaries: FileSummary[] }
+  | { type: 'results'; results: FileResult[] }
+  | { type: 'error'; message: string };
+export interface WorkerInit {
+  files: SourceInput[];
+  configs: Config[];
+}
+
+/**
+ * Worker threads: each summarises its share, the main thread merges the summaries in file order,
+ * and each worker analyses its share against a SummaryIndex rebuilt from the merged list — the
+ * same computation as analyzeInline, split by file.
+ */
+export async function analyzeParallel(files: readonly SourceInput[], configs: readonly Config[], count: number): Promise<FileResult[]> {
+  const shares = splitShares(files.length, count, (i) => files[i].text.length);
+  const workers = shares.map((idx) => new ShareWorker({ files: idx.map((i) => files[i]), configs: [...configs] }));
+  try {
+    const merge = <T>(parts: T[][]): T[] => {
+      const out: T[] = new Array(files.length);
+      parts.forEach((part, w) => part.forEach((item, k) => (out[shares[w][k]] = item)));
+      return out;
+    };
+    let summaries: FileSummary[] | undefined;
+    for (let round = 0; round < SUMMARY_ROUNDS; round++) {
+      const previous = summaries;
+      const parts = await Promise.all(workers.map((w) => w.request({ type: 'summarize', previous }, 'summaries')));
+      summaries = merge(parts.map((p) => p.summaries));
+    }
+    const all = summaries ?? [];
+    const parts = await Promise.all(workers.map((w) => w.request({ type: 'analyze', summaries: all }, 'results')));
+    return merge(parts.map((p) => p.results));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Greedy balance by size: biggest files first, each to the least-loaded share; indices kept sorted. */
+function splitShares(n: number, count: number, size: (i: number) => number): number[][] {
+  const shares: number[][] = Array.from({ length: count }, () => []);
+  const load = new Array<number>(count).fill(0);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => size(b) - size(a) || a - b);
+  for (const i of order) {
+    let w = 0;
+    for (let k = 1; k < count; k++) if (load[k] < load[w]) w = k;
+    shares[w].push(i);
+    load[w] += size(i) + 200; // a fixed cost per file, so many tiny files still spread out
+  }
+  for (const s of shares) s.sort((a, b) => a - b);
+  return shares.filter((s) => s.length > 0);
+}
+
+class ShareWorker {
+  private readonly worker: Worker;
+  private pending?: { resolve: (m: FromWorker) => void; reject: (e: Error) => void };
+  private failure?: Error;
+
+  constructor(init: WorkerInit) {
+    this.worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: init });
+    this.worker.on('message', (m: FromWorker) => {
+      const p = this.pending;
+      this.pending = undefined;
+      if (m.type === 'error') p?.reject(new Error(m.message));
+      else p?.resolve(m);
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => this.fail(new Error(`worker exited with code ${code}`)));
+  }
+
+  private fail(e: Error) {
+    this.failure ??= e;
+    const p = this.pending;
+    this.pending = undefined;
+    p?.reject(e);
+  }
+
+  request<K extends FromWorker['type']>(msg: ToWorker, expect: K): Promise<Extract<FromWorker, { type: K }>> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending = {
+        resolve: (m) => (m.type === expect ? resolve(m as Extract<FromWorker, { type: K }>) : reject(new Error(`unexpected ${m.type} from worker`))),
+        reject,
+      };
+      this.worker.postMessage(msg);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}
