@@ -54,6 +54,11 @@ export interface FunctionFact {
   runsInThreadPool?: boolean;
   /** Innermost enclosing function, if any. */
   parent?: number;
+  /**
+   * A callback that runs synchronously as part of its caller (`xs.forEach(cb)`, a `new Promise`
+   * executor): for the event loop it is the enclosing function's code, not a separate function.
+   */
+  runsInline?: boolean;
 }
 
 export type LoopKind =

@@ -18,8 +18,12 @@ export interface ExportSummary {
   function?: FunctionSummary;
   /** Knowledge type id of the exported value (`prisma.PrismaClient`). */
   typeId?: string;
-  /** The export is a class defined in this file. */
+  /** The export is a class defined in this file (its methods are in `classes`). */
   className?: string;
+  /** The export is an instance of a class defined in the project (`export default new UserService()`). */
+  instanceOf?: string;
+  /** An exported object literal of functions (`export const usersRepo = { findById() {…} }`). */
+  members?: Record<string, FunctionSummary>;
   /** `export * from` / re-export: resolve through this specifier. */
   reexport?: { specifier: string; name: string };
 }
