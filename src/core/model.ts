@@ -157,7 +157,10 @@ export interface StatementFact {
   namesRead: string[];
   /** Names declared or assigned by the statement. */
   namesWritten: string[];
-  /** The statement leaves the block (return/throw/break/continue). */
+  /**
+   * The statement may leave the block: it is, or contains outside nested functions, a
+   * return/throw/break/continue (`if (!user) throw …` is a guard: what follows runs only if it passed).
+   */
   exits: boolean;
 }
 

@@ -1,0 +1,1789 @@
+import ts from 'typescript';
+import type { Config } from '../../core/config';
+import { matchCalleePattern } from '../../core/config';
+import type {
+  BlockFact,
+  CallFact,
+  Effect,
+  FileFacts,
+  FunctionFact,
+  FunctionSummary,
+  Language,
+  LoopFact,
+  OffsetFact,
+  OperationKind,
+  Span,
+  StatementFact,
+} from '../../core/model';
+import type { FileSummary, ProjectIndex } from '../../core/project';
+import { looksLikeSql, sqlOffsets, sqlOperation, sqlTables } from '../../core/sql-scan';
+import type { MethodSpec } from '../../core/knowledge/types';
+import {
+  FALLBACK_NAMES,
+  FALLBACK_SUFFIXES,
+  GLOBAL_FUNCTIONS,
+  NEST_CONTROLLER_DECORATORS,
+  NEST_ROUTE_DECORATORS,
+  SLEEP_FUNCTIONS,
+  TS_DEFAULTS,
+  TS_MODULES,
+  methodSpec,
+  propertyType,
+  typeSpec,
+} from '../../core/knowledge/typescript';
+import type { Binding } from './scope';
+import { Scope } from './scope';
+import { sqlFromLiteral } from './sql-literal';
+
+/** Array methods whose callback runs once per element. */
+const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
+/** Of those, callbacks that all start in the same tick (reduce chains through its accumulator). */
+const SEQUENTIAL_ITERATION = new Set(['reduce', 'reduceRight']);
+/** Promise-library loops: `pMap(xs, fn)`, `Bluebird.map(xs, fn)`. */
+const LOOP_FUNCTIONS = new Set(['pMap', 'pMapSeries', 'mapSeries', 'eachSeries', 'mapLimit', 'eachLimit']);
+/** Names that take a query result out of a queue: `while (queue.length) { const job = queue.shift(); … }`. */
+const DEQUEUE_METHODS = new Set(['shift', 'pop', 'dequeue', 'poll']);
+/** Deepest nesting we walk; beyond it the file is analysed partially rather than overflow the stack. */
+const MAX_DEPTH = 1500;
+
+interface ClassInfo {
+  name: string;
+  node: ts.ClassLikeDeclaration;
+  methods: Map<string, ts.Node>;
+  staticMethods: Map<string, ts.Node>;
+  props: Map<string, Binding>;
+  /** Knowledge type of instances / the class value when it extends a known base. */
+  baseInstance?: string;
+  baseStatic?: string;
+  isController: boolean;
+}
+
+interface FunctionCtx {
+  id: number;
+  node: ts.Node;
+  loops: number[];
+  /** An await was seen in the current innermost loop body. */
+  awaitSeen: boolean;
+  cls?: ClassInfo;
+}
+
+interface CallRecord {
+  fact: CallFact;
+  node: ts.Node;
+  /** Resolved later: a call to a function of this file. */
+  localTarget?: ts.Node;
+  /** Resolved later: `this.method()` / `new X().method()` on a class of this file. */
+  localMethod?: { cls: string; name: string };
+  /** The call's function (for summaries). */
+  ownerFunction?: number;
+  /** The function that runs the call when its callbacks are inline (loop callbacks). */
+  runsIn?: number;
+}
+
+interface Accumulator {
+  reads: Set<string>;
+}
+
+interface StmtRecord {
+  fact: StatementFact;
+  acc: Accumulator;
+  topAwait?: ts.AwaitExpression;
+  awaits: number;
+}
+
+export interface ExtractResult {
+  facts: FileFacts;
+  /** Local function summaries by declaration node (for export summaries). */
+  functionSummaries: Map<ts.Node, FunctionSummary>;
+  classes: Map<string, ClassInfo>;
+  /** Module-scope bindings by name (for export summaries). */
+  moduleScope: Scope;
+  exportNames: Map<string, string>;
+}
+
+export class Extractor {
+  private readonly functions: FunctionFact[] = [];
+  private readonly loops: LoopFact[] = [];
+  private readonly calls: CallRecord[] = [];
+  private readonly blocks: BlockFact[] = [];
+  private readonly offsets: OffsetFact[] = [];
+  private readonly notes: string[] = [];
+  private readonly functionIds = new Map<ts.Node, number>();
+  private readonly classes = new Map<string, ClassInfo>();
+  private readonly handlerNodes = new Set<ts.Node>();
+  private readonly inlineNodes = new Set<ts.Node>();
+  /** Loop callbacks: function node → loop id (the callback body is the loop body). */
+  private readonly loopCallbacks = new Map<ts.Node, number>();
+  /** Functions handed to `$transaction`-like methods: the first parameter's type. */
+  private readonly callbackParamTypes = new Map<ts.Node, string>();
+  /** Object literals with `skip`/`offset` kept in a variable, to report when passed to a finder. */
+  private readonly pagingObjects = new Map<ts.Node, ts.ObjectLiteralExpression>();
+  private readonly moduleScope = new Scope();
+  private scope: Scope = this.moduleScope;
+  private fn: FunctionCtx | undefined;
+  private readonly accStack: Accumulator[] = [];
+  private readonly stmtStack: StmtRecord[] = [];
+  private clsStack: ClassInfo[] = [];
+  private depth = 0;
+  private deepNoted = false;
+  /** Export name → local name (`export { a as b }`, `module.exports = { … }`). */
+  readonly exportNames = new Map<string, string>();
+
+  constructor(
+    private readonly sf: ts.SourceFile,
+    private readonly file: string,
+    private readonly language: Language,
+    private readonly config: Config,
+    private readonly project?: ProjectIndex,
+  ) {}
+
+  run(): ExtractResult {
+    this.hoist(this.sf.statements, this.moduleScope);
+    this.visitStatementList(this.sf.statements, this.sf);
+    const functionSummaries = this.resolveLocalCalls();
+    this.collectPagingObjectsPassedToFinders();
+    const facts: FileFacts = {
+      file: this.file,
+      language: this.language,
+      text: this.sf.text,
+      functions: this.functions,
+      loops: this.loops,
+      calls: this.calls.map((c) => c.fact),
+      blocks: this.blocks,
+      offsets: this.offsets,
+      notes: this.notes,
+    };
+    return { facts, functionSummaries, classes: this.classes, moduleScope: this.moduleScope, exportNames: this.exportNames };
+  }
+
+  // ---------------------------------------------------------------- spans and text
+
+  private span(node: ts.Node): Span {
+    return { start: node.getStart(this.sf), end: node.getEnd() };
+  }
+
+  private text(node: ts.Node): string {
+    return node.getText(this.sf);
+  }
+
+  /** `prisma.user.findMany` for a callee, without call arguments and whitespace. */
+  private calleeText(node: ts.Expression): string {
+    const parts: string[] = [];
+    let e: ts.Expression = node;
+    for (let i = 0; i < 12; i++) {
+      e = skipOuter(e);
+      if (ts.isPropertyAccessExpression(e)) {
+        parts.unshift(e.name.text);
+        e = e.expression;
+      } else if (ts.isCallExpression(e)) {
+        e = e.expression;
+        if (parts.length) parts[0] = parts[0];
+      } else if (ts.isIdentifier(e)) {
+        parts.unshift(e.text);
+        break;
+      } else if (e.kind === ts.SyntaxKind.ThisKeyword) {
+        parts.unshift('this');
+        break;
+      } else if (ts.isElementAccessExpression(e)) {
+        parts.unshift('[]');
+        e = e.expression;
+      } else {
+        parts.unshift('…');
+        break;
+      }
+    }
+    return parts.join('.');
+  }
+
+  // ---------------------------------------------------------------- hoisting
+
+  /** Declares imports, functions, classes and top-level consts before walking a statement list. */
+  private hoist(statements: ts.NodeArray<ts.Statement>, scope: Scope): void {
+    for (const st of statements) {
+      if (ts.isImportDeclaration(st)) this.declareImport(st, scope);
+      else if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference)) {
+        const spec = st.moduleReference.expression;
+        if (ts.isStringLiteral(spec)) scope.declare(st.name.text, this.moduleBinding(spec.text, false));
+      } else if (ts.isFunctionDeclaration(st) && st.name) {
+        scope.declare(st.name.text, { localFunction: st, known: true, decl: st });
+      } else if (ts.isClassDeclaration(st) && st.name) {
+        const info = this.classInfo(st);
+        scope.declare(st.name.text, { typeId: `static:${info.name}`, known: true, decl: st });
+      }
+    }
+    for (const st of statements) {
+      if (ts.isVariableStatement(st)) {
+        for (const d of st.declarationList.declarations) this.declareVariable(d, scope);
+      }
+    }
+  }
+
+  private declareImport(st: ts.ImportDeclaration, scope: Scope): void {
+    if (!ts.isStringLiteral(st.moduleSpecifier) || !st.importClause) return;
+    const spec = st.moduleSpecifier.text;
+    const clause = st.importClause;
+    const moduleType = TS_MODULES.get(spec);
+    const project = this.projectModule(spec);
+    if (clause.name) {
+      const name = clause.name.text;
+      if (project) scope.declare(name, { ...this.projectExportBinding(project, 'default'), decl: clause.name });
+      else scope.declare(name, { ...this.moduleBinding(spec, true), decl: clause.name });
+    }
+    const nb = clause.namedBindings;
+    if (!nb) return;
+    if (ts.isNamespaceImport(nb)) {
+      if (project) scope.declare(nb.name.text, { projectModule: project, known: true, decl: nb.name });
+      else scope.declare(nb.name.text, { ...this.moduleBinding(spec, false), decl: nb.name });
+      return;
+    }
+    for (const el of nb.elements) {
+      const imported = (el.propertyName ?? el.name).text;
+      const local = el.name.text;
+      if (project) {
+        scope.declare(local, { ...this.projectExportBinding(project, imported), decl: el.name });
+      } else if (moduleType) {
+        scope.declare(local, { ...this.memberBinding(moduleType, imported), decl: el.name });
+      } else if (isRelative(spec)) {
+        // A file of this project that is not in the analysed set: nothing is known, names may still fall back.
+        scope.declare(local, { decl: el.name });
+      } else {
+        scope.declare(local, { decl: el.name });
+      }
+    }
+  }
+
+  private moduleBinding(spec: string, isDefault: boolean): Binding {
+    const project = this.projectModule(spec);
+    if (project) return isDefault ? this.projectExportBinding(project, 'default') : { projectModule: project, known: true };
+    const typeId = (isDefault ? TS_DEFAULTS.get(spec) : undefined) ?? TS_MODULES.get(spec);
+    if (typeId) return { typeId, known: true };
+    return isRelative(spec) || spec.startsWith('node:') ? { known: false } : {};
+  }
+
+  private memberBinding(typeId: string, name: string): Binding {
+    const prop = propertyType(typeId, name);
+    const method = methodSpec(typeId, name);
+    return { typeId: prop, memberOf: method ? { typeId, name } : undefined, known: true };
+  }
+
+  private projectModule(spec: string): FileSummary | undefined {
+    if (!this.project || !isRelative(spec)) return undefined;
+    return this.project.resolveModule(this.file, spec, this.language);
+  }
+
+  private projectExportBinding(summary: FileSummary, name: string, depth = 0): Binding {
+    const ex = summary.exports[name];
+    if (!ex) return { known: true };
+    if (ex.reexport && depth < 4) {
+      const target = this.project?.resolveModule(summary.file, ex.reexport.specifier, this.language);
+      if (target) return this.projectExportBinding(target, ex.reexport.name, depth + 1);
+      return {};
+    }
+    if (ex.function) return { projectFunction: ex.function, known: true };
+    if (ex.members) return { projectMembers: ex.members, known: true };
+    if (ex.typeId) return { typeId: ex.typeId, known: true };
+    if (ex.className) return { typeId: `static:${ex.className}`, known: true };
+    if (ex.instanceOf) return { typeId: `class:${ex.instanceOf}`, known: true };
+    return { known: true };
+  }
+
+  private declareVariable(d: ts.VariableDeclaration, scope: Scope): void {
+    const init = d.initializer ? skipOuter(d.initializer) : undefined;
+    if (ts.isIdentifier(d.name)) {
+      scope.declare(d.name.text, this.bindingForValue(d.name.text, init, d.type, d));
+      return;
+    }
+    if (ts.isObjectBindingPattern(d.name) && init) {
+      // `const { readFileSync } = require('fs')`, `const { user } = prisma`
+      const source = this.bindingForValue('', init, undefined, d);
+      for (const el of d.name.elements) {
+        if (!ts.isIdentifier(el.name)) continue;
+        const prop = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
+        let b: Binding = { decl: el.name, init };
+        if (source.typeId) b = { ...this.memberBinding(source.typeId, prop), decl: el.name };
+        else if (source.projectModule) b = { ...this.projectExportBinding(source.projectModule, prop), decl: el.name };
+        else if (source.localObject?.has(prop)) b = { localFunction: source.localObject.get(prop), known: true, decl: el.name };
+        scope.declare(el.name.text, b);
+      }
+      return;
+    }
+    for (const name of bindingNames(d.name)) scope.declare(name.text, { decl: name });
+  }
+
+  /** What a name initialised with `init` (or annotated with `type`) holds. */
+  private bindingForValue(name: string, init: ts.Expression | undefined, type: ts.TypeNode | undefined, decl: ts.Node): Binding {
+    const annotated = type ? this.typeFromAnnotation(type) : undefined;
+    if (annotated) return { typeId: annotated, known: true, decl, init };
+    if (!init) return { decl };
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return { localFunction: init, known: true, decl, init };
+    if (ts.isObjectLiteralExpression(init)) {
+      const members = new Map<string, ts.Node>();
+      for (const p of init.properties) {
+        if (ts.isMethodDeclaration(p) && p.name && ts.isIdentifier(p.name)) members.set(p.name.text, p);
+        else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) {
+          const v = skipOuter(p.initializer);
+          if (ts.isArrowFunction(v) || ts.isFunctionExpression(v)) members.set(p.name.text, v);
+        } else if (ts.isShorthandPropertyAssignment(p)) {
+          const b = this.scope.lookup(p.name.text) ?? this.moduleScope.lookup(p.name.text);
+          if (b?.localFunction) members.set(p.name.text, b.localFunction);
+        }
+      }
+      if (hasPagingProperty(init)) this.pagingObjects.set(decl, init);
+      return { localObject: members, known: true, decl, init };
+    }
+    if (ts.isStringLiteral(init) || ts.isNoSubstitutionTemplateLiteral(init) || ts.isTemplateExpression(init)) {
+      return { known: true, decl, init, literal: init };
+    }
+    if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' && init.arguments.length === 1) {
+      const arg = init.arguments[0];
+      if (ts.isStringLiteral(arg)) return { ...this.moduleBinding(arg.text, false), decl, init };
+    }
+    const typeId = this.typeOf(init);
+    if (typeId) return { typeId, known: true, decl, init };
+    if (ts.isNewExpression(init) || ts.isArrayLiteralExpression(init) || ts.isNumericLiteral(init) || init.kind === ts.SyntaxKind.TrueKeyword || init.kind === ts.SyntaxKind.FalseKeyword) {
+      return { known: true, decl, init };
+    }
+    return { decl, init };
+  }
+
+  private typeFromAnnotation(type: ts.TypeNode): string | undefined {
+    if (ts.isUnionTypeNode(type)) {
+      for (const t of type.types) {
+        const r = this.typeFromAnnotation(t);
+        if (r) return r;
+      }
+      return undefined;
+    }
+    if (!ts.isTypeReferenceNode(type)) return undefined;
+    const name = type.typeName;
+    let valueType: string | undefined;
+    if (ts.isIdentifier(name)) {
+      const b = this.scope.lookup(name.text);
+      valueType = b?.typeId;
+      if (!valueType && !b && this.project?.findClass(name.text)) return `class:${name.text}`;
+      if (!valueType && b?.decl && this.classes.has(name.text)) return `class:${name.text}`;
+    } else {
+      const left = name.left;
+      if (ts.isIdentifier(left)) {
+        const b = this.scope.lookup(left.text);
+        if (b?.typeId) valueType = propertyType(b.typeId, name.right.text);
+      }
+    }
+    if (!valueType) return undefined;
+    if (valueType.startsWith('static:')) return `class:${valueType.slice(7)}`;
+    return typeSpec(valueType)?.instance;
+  }
+
+  private classInfo(node: ts.ClassLikeDeclaration): ClassInfo {
+    const name = node.name?.text ?? `<anonymous@${node.pos}>`;
+    const existing = this.classes.get(name);
+    if (existing && existing.node === node) return existing;
+    const info: ClassInfo = { name, node, methods: new Map(), staticMethods: new Map(), props: new Map(), isController: false };
+    for (const h of node.heritageClauses ?? []) {
+      if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+      for (const t of h.types) {
+        const baseType = this.typeOf(t.expression);
+        const spec = typeSpec(baseType);
+        if (spec?.subclass) {
+          info.baseInstance = spec.subclass.instance;
+          info.baseStatic = spec.subclass.static;
+        } else if (spec?.instance) {
+          info.baseInstance = spec.instance;
+        } else if (baseType?.startsWith('static:')) {
+          const base = this.classes.get(baseType.slice(7));
+          if (base) {
+            for (const [k, v] of base.methods) info.methods.set(k, v);
+            info.baseInstance = base.baseInstance;
+            info.baseStatic = base.baseStatic;
+          }
+        }
+      }
+    }
+    info.isController = decoratorNames(node).some((d) => NEST_CONTROLLER_DECORATORS.includes(d));
+    for (const m of node.members) {
+      const mName = m.name && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) ? m.name.text : undefined;
+      if (ts.isMethodDeclaration(m) && mName) {
+        const isStatic = m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+        (isStatic ? info.staticMethods : info.methods).set(mName, m);
+        if (info.isController && decoratorNames(m).some((d) => NEST_ROUTE_DECORATORS.includes(d))) this.handlerNodes.add(m);
+      } else if (ts.isPropertyDeclaration(m) && mName) {
+        const init = m.initializer ? skipOuter(m.initializer) : undefined;
+        if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) info.methods.set(mName, init);
+        else info.props.set(mName, { propertyDecl: m } as Binding & { propertyDecl: ts.Node });
+      } else if (ts.isConstructorDeclaration(m)) {
+        for (const p of m.parameters) {
+          const isProp = p.modifiers?.some((x) => ts.isModifier(x));
+          if (isProp && ts.isIdentifier(p.name)) info.props.set(p.name.text, { propertyDecl: p } as Binding & { propertyDecl: ts.Node });
+        }
+      }
+    }
+    this.classes.set(name, info);
+    return info;
+  }
+
+  /** Types of class properties are resolved lazily: annotations may name later imports. */
+  private classProp(info: ClassInfo, name: string): Binding | undefined {
+    const b = info.props.get(name) as (Binding & { propertyDecl?: ts.Node; resolved?: boolean }) | undefined;
+    if (!b) return undefined;
+    if (!b.resolved) {
+      b.resolved = true;
+      const d = b.propertyDecl;
+      if (d && (ts.isPropertyDeclaration(d) || ts.isParameter(d))) {
+        const resolved = this.bindingForValue(name, d.initializer ? skipOuter(d.initializer) : undefined, d.type, d);
+        Object.assign(b, resolved);
+      }
+    }
+    return b;
+  }
+
+  // ---------------------------------------------------------------- types of expressions
+
+  /** The knowledge type id of an expression's value, if known. Never throws. */
+  typeOf(expr: ts.Expression, depth = 0): string | undefined {
+    if (depth > 40) return undefined;
+    const e = skipOuter(expr);
+    if (ts.isIdentifier(e)) {
+      const b = this.scope.lookup(e.text);
+      if (b) {
+        if (b.typeId) return b.typeId;
+        if (b.known) return undefined;
+        if (b.init && !b.isParam && depth < 20) {
+          const t = this.typeOf(b.init, depth + 1);
+          if (t) return t;
+        }
+      }
+      if (b?.localFunction || b?.localObject || b?.projectFunction || b?.projectModule) return undefined;
+      return fallbackType(e.text);
+    }
+    if (e.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = this.clsStack[this.clsStack.length - 1];
+      return cls ? `class:${cls.name}` : undefined;
+    }
+    if (ts.isPropertyAccessExpression(e)) {
+      const name = e.name.text;
+      const inner = skipOuter(e.expression);
+      if (inner.kind === ts.SyntaxKind.ThisKeyword) {
+        const cls = this.clsStack[this.clsStack.length - 1];
+        const prop = cls ? this.classProp(cls, name) : undefined;
+        if (prop?.typeId) return prop.typeId;
+        if (prop?.known) return undefined;
+        if (cls?.baseInstance) {
+          const t = propertyType(cls.baseInstance, name);
+          if (t) return t;
+        }
+        return fallbackType(name);
+      }
+      const owner = this.typeOf(inner, depth + 1);
+      if (owner) {
+        if (owner.startsWith('class:') || owner.startsWith('static:')) return this.classMemberType(owner, name);
+        return propertyType(owner, name);
+      }
+      const ownerBinding = ts.isIdentifier(inner) ? this.scope.lookup(inner.text) : undefined;
+      if (ownerBinding?.projectModule) {
+        const b = this.projectExportBinding(ownerBinding.projectModule, name);
+        return b.typeId;
+      }
+      if (ownerBinding?.known) return undefined;
+      // `ctx.prisma`, `req.db`, `this.deps.knex`: an unknown owner, a well-known name.
+      return fallbackType(name);
+    }
+    if (ts.isElementAccessExpression(e)) {
+      const owner = this.typeOf(e.expression, depth + 1);
+      const spec = typeSpec(owner);
+      return spec?.anyProperty ?? spec?.element;
+    }
+    if (ts.isCallExpression(e)) return this.resolveCallee(e, depth + 1).returns;
+    if (ts.isTaggedTemplateExpression(e)) return undefined;
+    if (ts.isNewExpression(e)) {
+      const t = this.typeOf(e.expression, depth + 1);
+      if (!t) return undefined;
+      if (t.startsWith('static:')) return `class:${t.slice(7)}`;
+      return typeSpec(t)?.construct;
+    }
+    if (ts.isAwaitExpression(e)) return this.typeOf(e.expression, depth + 1);
+    if (ts.isConditionalExpression(e)) return this.typeOf(e.whenTrue, depth + 1) ?? this.typeOf(e.whenFalse, depth + 1);
+    if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)) {
+      return this.typeOf(e.left, depth + 1) ?? this.typeOf(e.right, depth + 1);
+    }
+    return undefined;
+  }
+
+  private classMemberType(owner: string, name: string): string | undefined {
+    const isStatic = owner.startsWith('static:');
+    const cls = this.classes.get(owner.slice(isStatic ? 7 : 6));
+    if (cls) {
+      if (!isStatic) {
+        const prop = this.classProp(cls, name);
+        if (prop?.typeId) return prop.typeId;
+        if (cls.baseInstance) return propertyType(cls.baseInstance, name);
+      } else if (cls.baseStatic) return propertyType(cls.baseStatic, name);
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- call resolution
+
+  /** Resolves what a call does and returns, from knowledge, this file and the project. */
+  private resolveCallee(call: ts.CallExpression | ts.TaggedTemplateExpression, depth = 0): Resolution {
+    const callee = skipOuter(ts.isCallExpression(call) ? call.expression : call.tag);
+    const res: Resolution = {};
+    if (ts.isPropertyAccessExpression(callee)) {
+      const name = callee.name.text;
+      const recv = skipOuter(callee.expression);
+      res.method = name;
+      res.receiver = recv;
+      // `this.method()` inside a class of this file.
+      if (recv.kind === ts.SyntaxKind.ThisKeyword) {
+        const cls = this.clsStack[this.clsStack.length - 1];
+        if (cls?.methods.has(name)) {
+          res.localMethod = { cls: cls.name, name };
+          return res;
+        }
+      }
+      const recvBinding = ts.isIdentifier(recv) ? this.scope.lookup(recv.text) : undefined;
+      if (recvBinding?.localObject?.has(name)) {
+        res.localTarget = recvBinding.localObject.get(name);
+        return res;
+      }
+      if (recvBinding?.projectModule) {
+        const b = this.projectExportBinding(recvBinding.projectModule, name);
+        if (b.projectFunction) res.summary = b.projectFunction;
+        else if (b.typeId) res.returns = undefined;
+        return res;
+      }
+      if (recvBinding?.projectMembers?.[name]) {
+        res.summary = recvBinding.projectMembers[name];
+        return res;
+      }
+      const recvType = this.typeOf(recv, depth + 1);
+      if (recvType) {
+        res.receiverType = recvType;
+        if (recvType.startsWith('class:') || recvType.startsWith('static:')) {
+          this.resolveClassMethod(recvType, name, res);
+          return res;
+        }
+        const spec = methodSpec(recvType, name);
+        if (spec) {
+          res.spec = spec;
+          res.returns = spec.returns;
+          res.library = typeSpec(recvType)?.library;
+        }
+        return res;
+      }
+      if (LOOP_FUNCTIONS.has(name)) return res;
+      return res;
+    }
+    if (ts.isIdentifier(callee)) {
+      const b = this.scope.lookup(callee.text);
+      res.method = callee.text;
+      if (b?.localFunction) {
+        res.localTarget = b.localFunction;
+        return res;
+      }
+      if (b?.projectFunction) {
+        res.summary = b.projectFunction;
+        return res;
+      }
+      if (b?.memberOf) {
+        const spec = methodSpec(b.memberOf.typeId, b.memberOf.name);
+        if (spec) {
+          res.spec = spec;
+          res.returns = spec.returns;
+          res.library = typeSpec(b.memberOf.typeId)?.library;
+          res.receiverType = b.memberOf.typeId;
+          return res;
+        }
+      }
+      const t = b?.typeId ?? (b ? undefined : undefined);
+      if (t) {
+        const spec = typeSpec(t)?.callable;
+        if (spec) {
+          res.spec = spec;
+          res.returns = spec.returns;
+          res.library = typeSpec(t)?.library;
+          res.receiverType = t;
+        }
+        return res;
+      }
+      if (!b && GLOBAL_FUNCTIONS[callee.text]) {
+        res.spec = GLOBAL_FUNCTIONS[callee.text];
+        return res;
+      }
+      if (!b || !b.known) {
+        if (SLEEP_FUNCTIONS.includes(callee.text)) res.spec = { op: 'sleep' };
+        // `fallback.tx` is callable (`trx('users')`)
+        const fb = b ? undefined : fallbackType(callee.text);
+        const spec = typeSpec(fb)?.callable;
+        if (spec) {
+          res.spec = spec;
+          res.returns = spec.returns;
+          res.receiverType = fb;
+          res.library = typeSpec(fb)?.library;
+        }
+      }
+      return res;
+    }
+    // `knex('users')` through a call result, `require('knex')(config)`
+    if (ts.isCallExpression(callee)) {
+      if (ts.isIdentifier(callee.expression) && callee.expression.text === 'require' && callee.arguments.length === 1 && ts.isStringLiteral(callee.arguments[0])) {
+        const t = TS_MODULES.get(callee.arguments[0].text);
+        const spec = typeSpec(t)?.callable;
+        if (spec) {
+          res.spec = spec;
+          res.returns = spec.returns;
+        }
+        return res;
+      }
+      const t = this.typeOf(callee, depth + 1);
+      const spec = typeSpec(t)?.callable;
+      if (spec) {
+        res.spec = spec;
+        res.returns = spec.returns;
+        res.library = typeSpec(t)?.library;
+      }
+    }
+    return res;
+  }
+
+  private resolveClassMethod(recvType: string, name: string, res: Resolution): void {
+    const isStatic = recvType.startsWith('static:');
+    const className = recvType.slice(isStatic ? 7 : 6);
+    const cls = this.classes.get(className);
+    if (cls) {
+      const own = (isStatic ? cls.staticMethods : cls.methods).get(name);
+      if (own) {
+        res.localMethod = { cls: className, name };
+        res.localTarget = own;
+        return;
+      }
+      const base = isStatic ? cls.baseStatic : cls.baseInstance;
+      if (base) {
+        const spec = methodSpec(base, name);
+        if (spec) {
+          res.spec = spec;
+          res.returns = spec.returns;
+          res.library = typeSpec(base)?.library;
+          res.receiverType = base;
+        }
+      }
+      return;
+    }
+    const methods = this.project?.findClass(className);
+    if (methods?.[name]) res.summary = methods[name];
+  }
+
+  // ---------------------------------------------------------------- walking
+
+  private visitStatementList(statements: ts.NodeArray<ts.Statement>, owner: ts.Node): void {
+    const block: BlockFact = { functionId: this.fn?.id, span: this.span(owner), statements: [] };
+    for (const st of statements) {
+      const rec: StmtRecord = {
+        fact: { span: this.span(st), otherAwait: false, namesRead: [], namesWritten: [], exits: false },
+        acc: { reads: new Set() },
+        awaits: 0,
+      };
+      rec.topAwait = topLevelAwait(st);
+      this.stmtStack.push(rec);
+      this.accStack.push(rec.acc);
+      this.visit(st);
+      this.accStack.pop();
+      this.stmtStack.pop();
+      rec.fact.namesRead = [...rec.acc.reads];
+      rec.fact.namesWritten = writtenNames(st);
+      rec.fact.exits = mayExit(st);
+      if (rec.topAwait) {
+        const callNode = callUnder(rec.topAwait.expression);
+        const callRec = callNode ? this.calls.find((c) => c.node === callNode) : undefined;
+        rec.fact.await = { span: this.span(rec.topAwait), exprText: this.text(rec.topAwait.expression), callId: callRec?.fact.id };
+        rec.fact.otherAwait = rec.awaits > 1;
+      } else {
+        rec.fact.otherAwait = rec.awaits > 0;
+      }
+      // Reads flow up to enclosing statements and calls.
+      const parent = this.accStack[this.accStack.length - 1];
+      if (parent) for (const r of rec.acc.reads) parent.reads.add(r);
+      const parentStmt = this.stmtStack[this.stmtStack.length - 1];
+      if (parentStmt) parentStmt.awaits += rec.awaits;
+      block.statements.push(rec.fact);
+    }
+    if (block.statements.length > 1) this.blocks.push(block);
+  }
+
+  private visit(node: ts.Node): void {
+    if (this.depth > MAX_DEPTH) {
+      if (!this.deepNoted) {
+        this.deepNoted = true;
+        this.notes.push(`${this.file}: nesting deeper than ${MAX_DEPTH} levels was not analysed`);
+      }
+      return;
+    }
+    this.depth++;
+    try {
+      this.visitNode(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private visitChildren(node: ts.Node): void {
+    ts.forEachChild(node, (child) => {
+      if (ts.isTypeNode(child) && !ts.isExpressionWithTypeArguments(child)) return;
+      this.visit(child);
+    });
+  }
+
+  private visitNode(node: ts.Node): void {
+    switch (node.kind) {
+      case ts.SyntaxKind.Block:
+      case ts.SyntaxKind.ModuleBlock:
+        return this.withScope(() => {
+          const b = node as ts.Block;
+          this.hoist(b.statements, this.scope);
+          this.visitStatementList(b.statements, b);
+        });
+      case ts.SyntaxKind.CaseClause:
+      case ts.SyntaxKind.DefaultClause: {
+        const c = node as ts.CaseOrDefaultClause;
+        if (ts.isCaseClause(c)) this.visit(c.expression);
+        return this.visitStatementList(c.statements, c);
+      }
+      case ts.SyntaxKind.VariableDeclaration: {
+        const d = node as ts.VariableDeclaration;
+        if (d.initializer) this.visit(d.initializer);
+        if (this.scope !== this.moduleScope || !isTopLevel(d)) this.declareVariable(d, this.scope);
+        return;
+      }
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.FunctionExpression:
+      case ts.SyntaxKind.ArrowFunction:
+      case ts.SyntaxKind.MethodDeclaration:
+      case ts.SyntaxKind.Constructor:
+      case ts.SyntaxKind.GetAccessor:
+      case ts.SyntaxKind.SetAccessor:
+        return this.visitFunction(node as ts.FunctionLikeDeclaration);
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression: {
+        const c = node as ts.ClassLikeDeclaration;
+        const info = this.classInfo(c);
+        if (ts.isClassExpression(c) && c.name) this.scope.declare(c.name.text, { typeId: `static:${info.name}`, known: true });
+        this.clsStack.push(info);
+        try {
+          for (const m of c.members) this.visit(m);
+          for (const h of c.heritageClauses ?? []) for (const t of h.types) this.visit(t.expression);
+        } finally {
+          this.clsStack.pop();
+        }
+        return;
+      }
+      case ts.SyntaxKind.ForOfStatement:
+      case ts.SyntaxKind.ForInStatement:
+        return this.visitForEachLoop(node as ts.ForOfStatement | ts.ForInStatement);
+      case ts.SyntaxKind.ForStatement:
+        return this.visitForLoop(node as ts.ForStatement);
+      case ts.SyntaxKind.WhileStatement:
+      case ts.SyntaxKind.DoStatement:
+        return this.visitWhileLoop(node as ts.WhileStatement | ts.DoStatement);
+      case ts.SyntaxKind.CallExpression:
+      case ts.SyntaxKind.TaggedTemplateExpression:
+        return this.visitCall(node as ts.CallExpression | ts.TaggedTemplateExpression);
+      case ts.SyntaxKind.NewExpression: {
+        const n = node as ts.NewExpression;
+        this.visit(n.expression);
+        // `new Promise((resolve) => …)`: the executor runs synchronously.
+        if (ts.isIdentifier(n.expression) && n.expression.text === 'Promise' && n.arguments?.[0]) {
+          const a = skipOuter(n.arguments[0]);
+          if (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) this.inlineNodes.add(a);
+        }
+        for (const a of n.arguments ?? []) this.visit(a);
+        return;
+      }
+      case ts.SyntaxKind.AwaitExpression: {
+        const a = node as ts.AwaitExpression;
+        this.visit(a.expression);
+        const stmt = this.stmtStack[this.stmtStack.length - 1];
+        if (stmt) stmt.awaits++;
+        if (this.fn) this.fn.awaitSeen = true;
+        return;
+      }
+      case ts.SyntaxKind.Identifier: {
+        const id = node as ts.Identifier;
+        if (isReadPosition(id)) this.accStack[this.accStack.length - 1]?.reads.add(id.text);
+        return;
+      }
+      case ts.SyntaxKind.PropertyAssignment: {
+        const p = node as ts.PropertyAssignment;
+        if (ts.isComputedPropertyName(p.name)) this.visit(p.name);
+        this.visit(p.initializer);
+        return;
+      }
+      case ts.SyntaxKind.ShorthandPropertyAssignment: {
+        const p = node as ts.ShorthandPropertyAssignment;
+        this.accStack[this.accStack.length - 1]?.reads.add(p.name.text);
+        return;
+      }
+      case ts.SyntaxKind.PropertyAccessExpression: {
+        // the name after the dot is not a read of a variable
+        this.visit((node as ts.PropertyAccessExpression).expression);
+        return;
+      }
+      case ts.SyntaxKind.ImportDeclaration:
+      case ts.SyntaxKind.InterfaceDeclaration:
+      case ts.SyntaxKind.TypeAliasDeclaration:
+        return;
+      case ts.SyntaxKind.ExportAssignment: {
+        const e = node as ts.ExportAssignment;
+        if (ts.isIdentifier(e.expression)) this.exportNames.set('default', e.expression.text);
+        this.visit(e.expression);
+        return;
+      }
+      case ts.SyntaxKind.ExportDeclaration: {
+        const e = node as ts.ExportDeclaration;
+        if (e.exportClause && ts.isNamedExports(e.exportClause) && !e.moduleSpecifier) {
+          for (const el of e.exportClause.elements) this.exportNames.set(el.name.text, (el.propertyName ?? el.name).text);
+        }
+        return;
+      }
+      case ts.SyntaxKind.BinaryExpression: {
+        const b = node as ts.BinaryExpression;
+        this.visitChildren(b);
+        this.noteCommonJsExport(b);
+        return;
+      }
+      default:
+        this.visitChildren(node);
+    }
+  }
+
+  private withScope(f: () => void): void {
+    const saved = this.scope;
+    this.scope = new Scope(saved);
+    try {
+      f();
+    } finally {
+      this.scope = saved;
+    }
+  }
+
+  /** `module.exports = { a, b }`, `module.exports.a = …`, `exports.a = …`. */
+  private noteCommonJsExport(b: ts.BinaryExpression): void {
+    if (b.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const left = this.text(b.left);
+    const right = skipOuter(b.right);
+    if (left === 'module.exports') {
+      if (ts.isObjectLiteralExpression(right)) {
+        for (const p of right.properties) {
+          if (ts.isShorthandPropertyAssignment(p)) this.exportNames.set(p.name.text, p.name.text);
+          else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && ts.isIdentifier(p.initializer)) this.exportNames.set(p.name.text, p.initializer.text);
+        }
+      } else if (ts.isIdentifier(right)) this.exportNames.set('default', right.text);
+      else this.exportNames.set('default', '<module.exports>');
+      (this.exportNames as Map<string, string>).set('<module.exports>', '');
+      this.cjsDefault = right;
+    } else {
+      const m = /^(?:module\.)?exports\.(\w+)$/.exec(left);
+      if (m) {
+        if (ts.isIdentifier(right)) this.exportNames.set(m[1], right.text);
+        else {
+          this.moduleScope.declare(`<export:${m[1]}>`, this.bindingForValue(m[1], right, undefined, b));
+          this.exportNames.set(m[1], `<export:${m[1]}>`);
+        }
+      }
+    }
+  }
+
+  /** The value of `module.exports = …` when it is not a name. */
+  cjsDefault: ts.Expression | undefined;
+
+  private newFunctionFact(node: ts.FunctionLikeDeclaration): FunctionFact {
+    const id = this.functions.length;
+    const isAsync = !!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+    const name = functionName(node, this.clsStack[this.clsStack.length - 1]?.name);
+    const header = node.name ?? node;
+    const headerEnd = node.body ? node.body.getStart(this.sf) : node.getEnd();
+    const headerSpan = node.name ? this.span(header) : { start: node.getStart(this.sf), end: Math.max(node.getStart(this.sf), headerEnd) };
+    const fact: FunctionFact = {
+      id,
+      name,
+      span: this.span(node),
+      headerSpan,
+      isAsync,
+      isHandler: this.handlerNodes.has(node),
+      parent: this.fn?.id,
+      runsInline: this.inlineNodes.has(node) || this.loopCallbacks.has(node) || undefined,
+    };
+    this.functions.push(fact);
+    this.functionIds.set(node, id);
+    return fact;
+  }
+
+  private visitFunction(node: ts.FunctionLikeDeclaration): void {
+    const fact = this.newFunctionFact(node);
+    for (const d of (ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined) ?? []) this.visit(d);
+    const loopId = this.loopCallbacks.get(node);
+    const inline = loopId !== undefined || this.inlineNodes.has(node);
+    const saved = this.fn;
+    const cls = this.clsStack[this.clsStack.length - 1];
+    this.fn = {
+      id: fact.id,
+      node,
+      // Inline callbacks stay inside the enclosing loops; other functions start afresh.
+      loops: inline && saved ? [...saved.loops, ...(loopId !== undefined ? [loopId] : [])] : loopId !== undefined ? [loopId] : [],
+      awaitSeen: false,
+      cls,
+    };
+    const paramType = this.callbackParamTypes.get(node);
+    this.withScope(() => {
+      node.parameters.forEach((p, i) => {
+        for (const n of bindingNames(p.name)) {
+          const annotated = p.type ? this.typeFromAnnotation(p.type) : undefined;
+          const typeId = annotated ?? (i === 0 && paramType ? paramType : undefined);
+          this.scope.declare(n.text, {
+            typeId,
+            isParam: true,
+            decl: p,
+            known: typeId !== undefined || undefined,
+            connectionKey: i === 0 && paramType ? n.text : undefined,
+          });
+        }
+        if (p.initializer) this.visit(p.initializer);
+      });
+      if (node.body) {
+        if (ts.isBlock(node.body)) {
+          this.hoist(node.body.statements, this.scope);
+          this.withScope(() => this.visitStatementList((node.body as ts.Block).statements, node.body as ts.Block));
+        } else {
+          this.visit(node.body);
+        }
+      }
+    });
+    this.fn = saved;
+  }
+
+  // ---------------------------------------------------------------- loops
+
+  private newLoop(kind: LoopFact['kind'], node: ts.Node, body: ts.Node, extra: Partial<LoopFact>): LoopFact {
+    const loop: LoopFact = {
+      id: this.loops.length,
+      kind,
+      span: this.span(node),
+      bodySpan: this.span(body),
+      functionId: this.fn?.id,
+      overCollection: true,
+      exitsInFirstIteration: false,
+      carriedNames: [],
+      startsTogether: false,
+      sleeps: false,
+      ...extra,
+    };
+    this.loops.push(loop);
+    return loop;
+  }
+
+  private inLoop(loop: LoopFact, f: () => void): void {
+    const fn = this.fn;
+    if (!fn) {
+      // Module top level: loops still count (scripts), in a pseudo context.
+      this.fn = { id: -1, node: this.sf, loops: [loop.id], awaitSeen: false };
+      try {
+        f();
+      } finally {
+        this.fn = undefined;
+      }
+      return;
+    }
+    const savedAwait = fn.awaitSeen;
+    fn.loops.push(loop.id);
+    fn.awaitSeen = false;
+    try {
+      f();
+    } finally {
+      fn.loops.pop();
+      fn.awaitSeen = savedAwait;
+    }
+  }
+
+  private visitForEachLoop(node: ts.ForOfStatement | ts.ForInStatement): void {
+    this.visit(node.expression);
+    const iter = skipOuter(node.expression);
+    const literalSize = ts.isArrayLiteralExpression(iter) ? iter.elements.length : undefined;
+    const loop = this.newLoop(ts.isForOfStatement(node) ? 'for-of' : 'for-in', node, node.statement, {
+      iterableText: this.text(node.expression),
+      literalSize,
+      exitsInFirstIteration: exitsFirstIteration(node.statement),
+      carriedNames: carriedNames(node.statement, node.initializer),
+    });
+    this.withScope(() => {
+      if (ts.isVariableDeclarationList(node.initializer)) {
+        const elemType = typeSpec(this.typeOf(node.expression))?.element;
+        for (const d of node.initializer.declarations) {
+          for (const n of bindingNames(d.name)) this.scope.declare(n.text, { typeId: ts.isIdentifier(d.name) ? elemType : undefined, decl: d, known: elemType ? true : undefined, loopVar: true } as Binding);
+        }
+      } else this.visit(node.initializer);
+      this.inLoop(loop, () => this.visit(node.statement));
+    });
+  }
+
+  private visitForLoop(node: ts.ForStatement): void {
+    this.withScope(() => {
+      if (node.initializer) {
+        if (ts.isVariableDeclarationList(node.initializer)) for (const d of node.initializer.declarations) this.visit(d);
+        else this.visit(node.initializer);
+      }
+      const cond = node.condition ? this.text(node.condition) : '';
+      const counters = node.initializer && ts.isVariableDeclarationList(node.initializer) ? node.initializer.declarations.flatMap((d) => bindingNames(d.name).map((n) => n.text)) : [];
+      const bodyText = this.text(node.statement);
+      const indexes = counters.some((c) => new RegExp(`\\[\\s*${escapeRe(c)}\\s*\\]`).test(bodyText));
+      const loop = this.newLoop('for', node, node.statement, {
+        iterableText: iterableOfCondition(cond),
+        overCollection: /\.(length|size)\b/.test(cond) || indexes,
+        exitsInFirstIteration: exitsFirstIteration(node.statement),
+        carriedNames: carriedNames(node.statement, undefined),
+      });
+      if (node.condition) this.visit(node.condition);
+      this.inLoop(loop, () => {
+        this.visit(node.statement);
+        if (node.incrementor) this.visit(node.incrementor);
+      });
+    });
+  }
+
+  private visitWhileLoop(node: ts.WhileStatement | ts.DoStatement): void {
+    const bodyText = this.text(node.statement);
+    const dequeues = /\b(const|let|var)\s+[\w{}\s,[\]]+=\s*(await\s+)?[\w.]+\.(shift|pop|dequeue|poll)\s*\(/.test(bodyText);
+    const loop = this.newLoop(ts.isWhileStatement(node) ? 'while' : 'do-while', node, node.statement, {
+      iterableText: dequeues ? dequeueSource(bodyText) : undefined,
+      overCollection: dequeues,
+      exitsInFirstIteration: exitsFirstIteration(node.statement),
+      carriedNames: carriedNames(node.statement, undefined),
+    });
+    if (ts.isWhileStatement(node)) this.visit(node.expression);
+    this.inLoop(loop, () => this.visit(node.statement));
+    if (ts.isDoStatement(node)) this.visit(node.expression);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  private visitCall(node: ts.CallExpression | ts.TaggedTemplateExpression): void {
+    const res = this.resolveCallee(node);
+    const acc: Accumulator = { reads: new Set() };
+    const callee = ts.isCallExpression(node) ? node.expression : node.tag;
+    const args: readonly ts.Expression[] = ts.isCallExpression(node) ? node.arguments : [node.template];
+
+    // Prepare callbacks before walking them: loop callbacks, handlers, transaction callbacks.
+    const iteration = this.iterationCallback(node, res);
+    let loop: LoopFact | undefined;
+    if (iteration) {
+      const recv = iteration.receiver;
+      loop = this.newLoop('callback', node, iteration.fn.body ?? iteration.fn, {
+        iterableText: recv ? this.text(recv) : undefined,
+        literalSize: recv && ts.isArrayLiteralExpression(skipOuter(recv)) ? (skipOuter(recv) as ts.ArrayLiteralExpression).elements.length : undefined,
+        startsTogether: !SEQUENTIAL_ITERATION.has(iteration.method),
+        carriedNames: [],
+      });
+      this.loopCallbacks.set(iteration.fn, loop.id);
+    }
+    if (res.receiverType && typeSpec(res.receiverType)?.routeMethods?.includes(res.method ?? '')) this.markHandlers(args);
+    if (res.spec?.callbackParam) {
+      for (const a of args) {
+        const f = skipOuter(a);
+        if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) this.callbackParamTypes.set(f, res.spec.callbackParam);
+      }
+    }
+    // IIFE: `(async () => { … })()` runs right here.
+    const calleeInner = skipOuter(callee);
+    if (ts.isArrowFunction(calleeInner) || ts.isFunctionExpression(calleeInner)) this.inlineNodes.add(calleeInner);
+
+    const id = this.calls.length;
+    const fact: CallFact = {
+      id,
+      span: this.span(node),
+      calleeSpan: this.span(callee),
+      calleeText: this.calleeText(callee),
+      functionId: this.fn && this.fn.id >= 0 ? this.fn.id : undefined,
+      loopIds: this.fn ? [...this.fn.loops].reverse() : [],
+      afterAwaitInLoop: this.fn?.awaitSeen ?? false,
+      namesRead: [],
+      awaited: isAwaited(node),
+    };
+    const rec: CallRecord = { fact, node, localTarget: res.localTarget, localMethod: res.localMethod, ownerFunction: this.fn?.id };
+    this.calls.push(rec);
+
+    this.accStack.push(acc);
+    this.visit(callee);
+    for (const a of args) this.visit(a);
+    this.accStack.pop();
+    fact.namesRead = [...acc.reads];
+    const parent = this.accStack[this.accStack.length - 1];
+    if (parent) for (const r of acc.reads) parent.reads.add(r);
+
+    this.applyEffect(rec, res, node, args);
+    if (fact.operation === 'sleep') this.markSleepingLoops();
+    this.collectOffsets(node, res, args);
+  }
+
+  private iterationCallback(node: ts.CallExpression | ts.TaggedTemplateExpression, res: Resolution): { fn: ts.FunctionLikeDeclaration; receiver?: ts.Expression; method: string } | undefined {
+    if (!ts.isCallExpression(node)) return undefined;
+    const callee = skipOuter(node.expression);
+    let method: string | undefined;
+    let receiver: ts.Expression | undefined;
+    let fnArg: ts.Expression | undefined;
+    if (ts.isPropertyAccessExpression(callee) && ITERATION_METHODS.has(callee.name.text)) {
+      // A query builder's or ORM's `.map`/`.find` is not an array iteration.
+      if (res.spec || res.localTarget || res.summary || res.localMethod) return undefined;
+      method = callee.name.text;
+      receiver = callee.expression;
+      fnArg = node.arguments[0];
+    } else if (ts.isPropertyAccessExpression(callee) && ['map', 'each', 'mapSeries', 'filter'].includes(callee.name.text) && /^(Promise|Bluebird|bluebird|P|async)$/.test(this.text(callee.expression))) {
+      method = 'pmap';
+      receiver = node.arguments[0];
+      fnArg = node.arguments[1];
+    } else if (ts.isIdentifier(callee) && LOOP_FUNCTIONS.has(callee.text)) {
+      method = 'pmap';
+      receiver = node.arguments[0];
+      fnArg = node.arguments[1];
+    } else if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'from' && this.text(callee.expression) === 'Array' && node.arguments.length === 2) {
+      method = 'map';
+      receiver = node.arguments[0];
+      fnArg = node.arguments[1];
+    }
+    if (!method || !fnArg) return undefined;
+    const f = skipOuter(fnArg);
+    if (!ts.isArrowFunction(f) && !ts.isFunctionExpression(f)) return undefined;
+    return { fn: f, receiver, method: method === 'pmap' ? 'reduce' : method };
+  }
+
+  private markHandlers(args: readonly ts.Expression[]): void {
+    for (const a of args) {
+      const f = skipOuter(a);
+      if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) this.handlerNodes.add(f);
+      else if (ts.isObjectLiteralExpression(f)) {
+        for (const p of f.properties) {
+          if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && ['handler', 'preHandler', 'onRequest'].includes(p.name.text)) {
+            const v = skipOuter(p.initializer);
+            if (ts.isArrowFunction(v) || ts.isFunctionExpression(v)) this.handlerNodes.add(v);
+          } else if (ts.isMethodDeclaration(p) && p.name && ts.isIdentifier(p.name) && p.name.text === 'handler') this.handlerNodes.add(p);
+        }
+      }
+    }
+  }
+
+  private markSleepingLoops(): void {
+    for (const id of this.fn?.loops ?? []) this.loops[id].sleeps = true;
+  }
+
+  /** Decides the call's effect, operation, resource and connection from its resolution. */
+  private applyEffect(rec: CallRecord, res: Resolution, node: ts.CallExpression | ts.TaggedTemplateExpression, args: readonly ts.Expression[]): void {
+    const fact = rec.fact;
+    const spec = res.spec;
+    const recvSpec = typeSpec(res.receiverType);
+    const library = res.library ?? recvSpec?.library ?? 'database';
+    const api = fact.calleeText;
+    let effectKind = spec?.effect;
+    let op: OperationKind | undefined = spec?.op;
+    // Lazy builders (Knex, Drizzle, Mongoose queries) run when awaited, `.then`-ed or returned.
+    const returned = typeSpec(res.returns);
+    if (!effectKind && returned?.thenable && isConsumed(node)) {
+      effectKind = 'query';
+      op = returned.thenable.op;
+    }
+    if (effectKind === 'blocking' && spec?.blockingArg) effectKind = undefined;
+    // Config-supplied query/blocking functions.
+    if (!effectKind && !res.localTarget && !res.localMethod && !res.summary) {
+      if (this.config.queryFunctions.some((p) => matchCalleePattern(p, api))) {
+        effectKind = 'query';
+        op = op ?? 'read';
+      } else if (this.config.blockingFunctions.some((p) => matchCalleePattern(p, api))) effectKind = 'blocking';
+    }
+    // SQL text decides read/write.
+    if (spec?.sqlArg) {
+      const lit = this.sqlArgument(node, args);
+      if (lit) {
+        op = sqlOperation(lit.sql) ?? op;
+        const tables = sqlTables(lit.sql);
+        if (tables.length) fact.resource = tables[0];
+      }
+    }
+    if (effectKind) {
+      const effect: Effect = { kind: effectKind, library, api };
+      if (spec?.sameTickBatched) effect.sameTickBatched = true;
+      if (recvSpec?.store === 'redis') effect.store = 'redis';
+      fact.effect = effect;
+    }
+    if (res.summary) {
+      const s = res.summary;
+      const via = s.blocking && !s.isAsync ? s.blocking : s.query;
+      if (via) {
+        fact.effect = {
+          kind: via.kind,
+          library: 'project',
+          api,
+          via: via.via ?? undefined,
+          store: via.store,
+        };
+      }
+      op = op ?? guessOperation(res.method);
+    }
+    if (!op && (res.localTarget || res.localMethod)) op = guessOperation(res.method);
+    if (!op && !spec && !res.summary && !res.localTarget && !res.localMethod) op = guessOperation(res.method);
+    fact.operation = op ?? 'unknown';
+    // Resource: Prisma model delegate name, the repository's text, SQL table.
+    if (!fact.resource && res.receiver) {
+      const r = skipOuter(res.receiver);
+      fact.resource = ts.isPropertyAccessExpression(r) ? r.name.text : this.text(r);
+    }
+    // One connection: the receiver is a transaction/client, or `{ transaction: t }` is passed.
+    if (recvSpec?.singleConnection && res.receiver) fact.connectionKey = this.rootName(res.receiver);
+    else if (res.receiver) {
+      const rootBinding = this.rootBinding(res.receiver);
+      if (rootBinding?.connectionKey) fact.connectionKey = rootBinding.connectionKey;
+    }
+    if (!fact.connectionKey) {
+      for (const a of args) {
+        const o = skipOuter(a);
+        if (!ts.isObjectLiteralExpression(o)) continue;
+        for (const p of o.properties) {
+          const n = p.name && ts.isIdentifier(p.name) ? p.name.text : undefined;
+          if (n === 'transaction' || n === 'session') {
+            fact.connectionKey = ts.isPropertyAssignment(p) ? this.text(p.initializer) : n;
+          }
+        }
+      }
+    }
+  }
+
+  private rootName(e: ts.Expression): string {
+    let x = skipOuter(e);
+    while (ts.isPropertyAccessExpression(x) || ts.isCallExpression(x) || ts.isElementAccessExpression(x)) {
+      if (ts.isPropertyAccessExpression(x) && skipOuter(x.expression).kind === ts.SyntaxKind.ThisKeyword) return this.text(x);
+      x = skipOuter(x.expression);
+    }
+    return this.text(x);
+  }
+
+  private rootBinding(e: ts.Expression): Binding | undefined {
+    let x = skipOuter(e);
+    while (ts.isPropertyAccessExpression(x) || ts.isCallExpression(x) || ts.isElementAccessExpression(x)) x = skipOuter(x.expression);
+    return ts.isIdentifier(x) ? this.scope.lookup(x.text) : undefined;
+  }
+
+  /** SQL text passed to a raw-query call: a literal, or a const holding one. */
+  private sqlArgument(node: ts.CallExpression | ts.TaggedTemplateExpression, args: readonly ts.Expression[]) {
+    const first = args[0] ? skipOuter(args[0]) : undefined;
+    if (!first) return undefined;
+    let lit = sqlFromLiteral(first);
+    if (!lit && ts.isIdentifier(first)) {
+      const b = this.scope.lookup(first.text);
+      if (b?.literal) lit = sqlFromLiteral(b.literal);
+    }
+    if (!lit && ts.isObjectLiteralExpression(first)) {
+      // mysql2 `query({ sql, values })`, pg `query({ text, values })`
+      for (const p of first.properties) {
+        if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && (p.name.text === 'text' || p.name.text === 'sql')) lit = sqlFromLiteral(skipOuter(p.initializer));
+      }
+    }
+    if (lit && !looksLikeSql(lit.sql)) return undefined;
+    void node;
+    return lit;
+  }
+
+  // ---------------------------------------------------------------- offsets
+
+  private collectOffsets(node: ts.CallExpression | ts.TaggedTemplateExpression, res: Resolution, args: readonly ts.Expression[]): void {
+    const spec = res.spec;
+    const library = res.library ?? typeSpec(res.receiverType)?.library ?? 'database';
+    if (spec?.offset && ts.isCallExpression(node) && node.arguments[0]) {
+      const callee = skipOuter(node.expression) as ts.PropertyAccessExpression;
+      this.addOffset(callee.name, node.arguments[0], 'method', `.${callee.name.text}()`, library, false, node);
+    } else if (!spec && !res.localTarget && !res.summary && ts.isCallExpression(node)) {
+      // Unresolved receivers: `.offset(x)` / `.skip(x)` in a chain that also limits or orders.
+      const callee = skipOuter(node.expression);
+      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'offset' || callee.name.text === 'skip') && node.arguments.length === 1) {
+        const chain = this.text(node.parent && ts.isPropertyAccessExpression(node.parent) ? topOfChain(node) : node);
+        if (/\.(limit|take|orderBy|order_by|sort)\s*\(/.test(chain) && !/\bit\.skip\b|\bdescribe\.skip\b/.test(chain)) {
+          this.addOffset(callee.name, node.arguments[0], 'method', `.${callee.name.text}()`, 'query builder', false, node);
+        }
+      }
+    }
+    if (spec?.pagingOptions) {
+      for (const a of args) {
+        const o = skipOuter(a);
+        if (ts.isObjectLiteralExpression(o)) this.pagingProperties(o, library);
+        else if (ts.isIdentifier(o)) {
+          const b = this.scope.lookup(o.text);
+          const obj = b?.decl ? this.pagingObjects.get(b.decl) : undefined;
+          if (obj) {
+            this.pagingProperties(obj, library);
+            this.pagingObjects.delete(b!.decl!);
+          }
+        }
+      }
+    }
+    if (spec?.sqlArg) {
+      const lit = this.sqlArgument(node, args);
+      if (lit) {
+        for (const off of sqlOffsets(lit.sql)) {
+          if (off.constant) continue;
+          const start = lit.toFile(off.start);
+          this.offsets.push({
+            span: { start, end: lit.toFile(off.end - 1) + 1 },
+            style: 'sql',
+            keyword: 'OFFSET',
+            library,
+            valueText: off.valueText.replace(/\u0000/g, '${…}'),
+            constant: false,
+            withCursor: false,
+            source: this.traceSqlParam(node, off.valueText, lit.node),
+            functionId: this.fn && this.fn.id >= 0 ? this.fn.id : undefined,
+          });
+        }
+      }
+    }
+  }
+
+  private pagingProperties(o: ts.ObjectLiteralExpression, library: string): void {
+    const names = new Set(o.properties.map((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : '')));
+    for (const p of o.properties) {
+      const n = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+      if (n !== 'skip' && n !== 'offset') continue;
+      const value = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
+      if (!value) continue;
+      this.addOffset(p.name!, value, 'property', n, library, names.has('cursor') || names.has('after'), p);
+    }
+  }
+
+  private addOffset(keywordNode: ts.Node, value: ts.Expression, style: OffsetFact['style'], keyword: string, library: string, withCursor: boolean, whole: ts.Node): void {
+    const keyStart = keywordNode.getStart(this.sf);
+    this.offsets.push({
+      span: { start: keyStart, end: Math.max(keyStart, whole.getEnd()) },
+      style,
+      keyword,
+      library,
+      valueText: this.text(value),
+      constant: this.isConstant(value, 0),
+      withCursor,
+      source: this.traceSource(value, 0),
+      functionId: this.fn && this.fn.id >= 0 ? this.fn.id : undefined,
+    });
+  }
+
+  /** A literal number, or arithmetic/conditionals over literals and consts holding them. */
+  private isConstant(e: ts.Expression, depth: number): boolean {
+    const x = skipOuter(e);
+    if (depth > 5) return false;
+    if (ts.isNumericLiteral(x)) return true;
+    if (ts.isPrefixUnaryExpression(x)) return this.isConstant(x.operand, depth + 1);
+    if (ts.isBinaryExpression(x)) return this.isConstant(x.left, depth + 1) && this.isConstant(x.right, depth + 1);
+    if (ts.isConditionalExpression(x)) return this.isConstant(x.whenTrue, depth + 1) && this.isConstant(x.whenFalse, depth + 1);
+    if (x.kind === ts.SyntaxKind.UndefinedKeyword || (ts.isIdentifier(x) && x.text === 'undefined')) return true;
+    if (ts.isIdentifier(x)) {
+      const b = this.scope.lookup(x.text);
+      const declList = b?.decl?.parent;
+      const isConst = declList && ts.isVariableDeclarationList(declList) && (declList.flags & ts.NodeFlags.Const) !== 0;
+      if (b?.init && isConst && !b.isParam) return this.isConstant(b.init, depth + 1);
+    }
+    return false;
+  }
+
+  /** Follows an offset value back to the parameter (or `req.query.x`) that feeds it. */
+  private traceSource(e: ts.Expression, depth: number): OffsetFact['source'] {
+    if (depth > 4) return undefined;
+    let found: OffsetFact['source'];
+    const visit = (n: ts.Node): void => {
+      if (found) return;
+      if (ts.isPropertyAccessExpression(n) && /^(req|request|ctx|c)\.(query|params|body)\b/.test(this.text(n))) {
+        found = { name: n.name.text, span: this.span(n) };
+        return;
+      }
+      if (ts.isIdentifier(n) && isReadPosition(n)) {
+        const b = this.scope.lookup(n.text);
+        if (b?.isParam && b.decl) {
+          found = { name: n.text, span: this.span(b.decl) };
+          return;
+        }
+        if (b?.init && !(b as { loopVar?: boolean }).loopVar) {
+          found = this.traceSource(b.init, depth + 1);
+          return;
+        }
+        if (b?.decl && ts.isBindingElement(b.decl.parent) && b.decl.parent.parent && ts.isObjectBindingPattern(b.decl.parent.parent)) {
+          const vd = b.decl.parent.parent.parent;
+          if (ts.isVariableDeclaration(vd) && vd.initializer) {
+            const inner = this.traceSource(vd.initializer, depth + 1);
+            if (inner) found = { name: n.text, span: inner.span };
+          } else if (ts.isParameter(vd)) found = { name: n.text, span: this.span(vd) };
+          return;
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(e);
+    return found;
+  }
+
+  private traceSqlParam(node: ts.CallExpression | ts.TaggedTemplateExpression, valueText: string, literal: ts.Node): OffsetFact['source'] {
+    if (valueText.includes('\u0000') && ts.isTemplateExpression(literal)) {
+      for (const s of literal.templateSpans) {
+        const src = this.traceSource(s.expression, 0);
+        if (src && /offset|skip|page|start|from/i.test(this.text(s.expression))) return src;
+      }
+    }
+    const m = /^\$(\d+)$/.exec(valueText.trim());
+    if (m && ts.isCallExpression(node)) {
+      const values = node.arguments[1] ? skipOuter(node.arguments[1]) : undefined;
+      if (values && ts.isArrayLiteralExpression(values)) {
+        const v = values.elements[Number(m[1]) - 1];
+        if (v) return this.traceSource(v, 0);
+      }
+    }
+    if (valueText.trim() === '?' && ts.isCallExpression(node)) {
+      const values = node.arguments[1] ? skipOuter(node.arguments[1]) : undefined;
+      if (values && ts.isArrayLiteralExpression(values) && values.elements.length) return this.traceSource(values.elements[values.elements.length - 1], 0);
+    }
+    return undefined;
+  }
+
+  /** Paging objects built in a variable and passed by name were handled at the call; nothing left. */
+  private collectPagingObjectsPassedToFinders(): void {
+    this.pagingObjects.clear();
+  }
+
+  // ---------------------------------------------------------------- summaries
+
+  /**
+   * Resolves calls to functions of this file and computes per-function summaries to a fixpoint:
+   * a function queries when it (or a helper it calls) queries; a sync function blocks when it
+   * (or a sync helper it calls) blocks.
+   */
+  private resolveLocalCalls(): Map<ts.Node, FunctionSummary> {
+    const summaries = new Map<number, FunctionSummary>();
+    const targetOf = (c: CallRecord): number | undefined => {
+      if (c.localTarget) return this.functionIds.get(c.localTarget);
+      if (c.localMethod) {
+        const m = this.classes.get(c.localMethod.cls)?.methods.get(c.localMethod.name);
+        return m ? this.functionIds.get(m) : undefined;
+      }
+      return undefined;
+    };
+    // Which function's body each call counts for: nested non-inline functions do not run on call.
+    const countsFor = (c: CallRecord, kind: 'query' | 'blocking'): number | undefined => {
+      let id = c.fact.functionId;
+      while (id !== undefined) {
+        const f = this.functions[id];
+        if (kind === 'blocking' ? f.runsInline : f.runsInline || !f.isAsync || true) {
+          if (kind === 'blocking' && f.runsInline && !f.isAsync) {
+            id = f.parent;
+            continue;
+          }
+        }
+        return id;
+      }
+      return undefined;
+    };
+    for (let round = 0; round < 6; round++) {
+      let changed = false;
+      for (const c of this.calls) {
+        const t = targetOf(c);
+        if (t !== undefined) {
+          const s = summaries.get(t);
+          const f = this.functions[t];
+          if (s) {
+            const via = s.blocking && !f.isAsync ? s.blocking : s.query;
+            if (via && !c.fact.effect) {
+              c.fact.effect = { ...via, api: c.fact.calleeText, library: 'project' };
+              changed = true;
+            }
+          }
+        }
+        const eff = c.fact.effect;
+        if (!eff) continue;
+        const owner = countsFor(c, eff.kind);
+        if (owner === undefined) continue;
+        let cur = summaries.get(owner);
+        if (!cur) {
+          const f = this.functions[owner];
+          cur = { name: f.name ?? '<anonymous>', isAsync: f.isAsync };
+          summaries.set(owner, cur);
+        }
+        const via = eff.via ?? { file: this.file, span: c.fact.span, api: eff.api, helper: cur.name };
+        const summaryEffect: Effect = { kind: eff.kind, library: eff.library, api: eff.api, via: { ...via, helper: cur.name }, store: eff.store };
+        if (eff.kind === 'query' && !cur.query) {
+          cur.query = summaryEffect;
+          changed = true;
+        }
+        if (eff.kind === 'blocking' && !cur.blocking && !this.functions[owner].isAsync) {
+          cur.blocking = summaryEffect;
+          changed = true;
+        }
+      }
+      // Propagate to enclosing functions through non-inline nested arrows (`return items.map(x => db.find(x))`).
+      for (const f of this.functions) {
+        const s = summaries.get(f.id);
+        if (!s?.query || f.parent === undefined) continue;
+        const node = [...this.functionIds.entries()].find(([, id]) => id === f.id)?.[0];
+        if (!node || ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) continue;
+        let parentSummary = summaries.get(f.parent);
+        if (!parentSummary) {
+          const pf = this.functions[f.parent];
+          parentSummary = { name: pf.name ?? '<anonymous>', isAsync: pf.isAsync };
+          summaries.set(f.parent, parentSummary);
+        }
+        if (!parentSummary.query) {
+          parentSummary.query = { ...s.query, via: s.query.via ? { ...s.query.via, helper: parentSummary.name } : undefined };
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    const byNode = new Map<ts.Node, FunctionSummary>();
+    for (const [node, id] of this.functionIds) {
+      const s = summaries.get(id);
+      if (s) byNode.set(node, s);
+    }
+    return byNode;
+  }
+}
+
+interface Resolution {
+  spec?: MethodSpec;
+  returns?: string;
+  library?: string;
+  receiverType?: string;
+  receiver?: ts.Expression;
+  method?: string;
+  localTarget?: ts.Node;
+  localMethod?: { cls: string; name: string };
+  summary?: FunctionSummary;
+}
+
+// -------------------------------------------------------------------- helpers
+
+export function skipOuter(e: ts.Expression): ts.Expression {
+  let x = e;
+  for (;;) {
+    if (ts.isParenthesizedExpression(x) || ts.isAsExpression(x) || ts.isNonNullExpression(x) || ts.isTypeAssertionExpression(x) || ts.isSatisfiesExpression(x)) x = x.expression;
+    else return x;
+  }
+}
+
+function isRelative(spec: string): boolean {
+  return spec.startsWith('.') || spec.startsWith('/');
+}
+
+function fallbackType(name: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(FALLBACK_NAMES, name)) return FALLBACK_NAMES[name];
+  for (const [re, t] of FALLBACK_SUFFIXES) if (re.test(name)) return t;
+  return undefined;
+}
+
+function bindingNames(name: ts.BindingName): ts.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  const out: ts.Identifier[] = [];
+  for (const el of name.elements) if (!ts.isOmittedExpression(el)) out.push(...bindingNames(el.name));
+  return out;
+}
+
+function decoratorNames(node: ts.Node): string[] {
+  const decorators = ts.canHaveDecorators(node) ? ts.getDecorators(node) ?? [] : [];
+  return decorators.map((d) => {
+    const e = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+    return ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
+  });
+}
+
+function functionName(node: ts.FunctionLikeDeclaration, className?: string): string | undefined {
+  if (node.name && (ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name))) {
+    return ts.isMethodDeclaration(node) && className ? `${className}.${node.name.text}` : node.name.text;
+  }
+  if (ts.isConstructorDeclaration(node)) return className ? `${className}.constructor` : 'constructor';
+  const p = node.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  if (p && ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) return p.name.text;
+  if (p && ts.isPropertyDeclaration(p) && ts.isIdentifier(p.name)) return className ? `${className}.${p.name.text}` : p.name.text;
+  return undefined;
+}
+
+function isTopLevel(d: ts.VariableDeclaration): boolean {
+  const st = d.parent?.parent;
+  return !!st && ts.isVariableStatement(st) && ts.isSourceFile(st.parent);
+}
+
+/** Is this identifier a read of a variable (not a property name, declaration or label)? */
+function isReadPosition(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return true;
+  if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
+  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p) || ts.isFunctionExpression(p) || ts.isClassExpression(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertySignature(p) || ts.isMethodSignature(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p) || ts.isEnumMember(p)) && (p as ts.NamedDeclaration).name === id) return false;
+  if (ts.isBindingElement(p) && p.propertyName === id) return false;
+  if (ts.isLabeledStatement(p) || ts.isBreakStatement(p) || ts.isContinueStatement(p)) return false;
+  if (ts.isImportSpecifier(p) || ts.isExportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p)) return false;
+  return true;
+}
+
+/** The single await a statement consists of: `await x;`, `const a = await x;`, `a = await x;`. */
+function topLevelAwait(st: ts.Statement): ts.AwaitExpression | undefined {
+  let e: ts.Expression | undefined;
+  if (ts.isExpressionStatement(st)) {
+    e = skipOuter(st.expression);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) e = skipOuter(e.right);
+  } else if (ts.isVariableStatement(st) && st.declarationList.declarations.length === 1) {
+    const init = st.declarationList.declarations[0].initializer;
+    e = init ? skipOuter(init) : undefined;
+  }
+  return e && ts.isAwaitExpression(e) ? e : undefined;
+}
+
+function callUnder(e: ts.Expression): ts.Node | undefined {
+  const x = skipOuter(e);
+  return ts.isCallExpression(x) || ts.isTaggedTemplateExpression(x) ? x : undefined;
+}
+
+function writtenNames(st: ts.Statement): string[] {
+  const out: string[] = [];
+  if (ts.isVariableStatement(st)) {
+    for (const d of st.declarationList.declarations) out.push(...bindingNames(d.name).map((n) => n.text));
+    return out;
+  }
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n)) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      const root = rootIdentifier(n.left);
+      if (root) out.push(root);
+      if (ts.isArrayLiteralExpression(n.left) || ts.isObjectLiteralExpression(n.left)) {
+        n.left.forEachChild(function collect(c: ts.Node): void {
+          if (ts.isIdentifier(c)) out.push(c.text);
+          else c.forEachChild(collect);
+        });
+      }
+    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+      const root = rootIdentifier(n.operand);
+      if (root) out.push(root);
+    } else if (ts.isVariableDeclaration(n)) {
+      out.push(...bindingNames(n.name).map((x) => x.text));
+    } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(push|set|add|unshift|splice|assign)$/.test(n.expression.name.text)) {
+      // `results.push(x)` mutates `results`.
+      const root = rootIdentifier(n.expression.expression);
+      if (root) out.push(root);
+    }
+    n.forEachChild(visit);
+  };
+  visit(st);
+  return out;
+}
+
+function rootIdentifier(e: ts.Expression): string | undefined {
+  let x = skipOuter(e);
+  while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = skipOuter(x.expression);
+  return ts.isIdentifier(x) ? x.text : undefined;
+}
+
+/** Is, or contains outside nested functions, a return/throw/break/continue. */
+function mayExit(st: ts.Statement): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n) || ts.isBreakStatement(n) || ts.isContinueStatement(n)) {
+      found = true;
+      return;
+    }
+    n.forEachChild(visit);
+  };
+  visit(st);
+  return found;
+}
+
+/** The loop body ends in an unconditional exit and never `continue`s. */
+function exitsFirstIteration(body: ts.Statement): boolean {
+  const last = ts.isBlock(body) ? body.statements[body.statements.length - 1] : body;
+  if (!last) return false;
+  if (!(ts.isBreakStatement(last) && !last.label) && !ts.isReturnStatement(last) && !ts.isThrowStatement(last)) return false;
+  let continues = false;
+  const visit = (n: ts.Node): void => {
+    if (continues || ts.isFunctionLike(n) || ts.isIterationStatement(n, false)) return;
+    if (ts.isContinueStatement(n)) continues = true;
+    n.forEachChild(visit);
+  };
+  body.forEachChild(visit);
+  return !continues;
+}
+
+/** Names declared outside the loop and assigned inside it: cursors, page numbers, last ids. */
+function carriedNames(body: ts.Statement, _init: ts.Node | undefined): string[] {
+  const declaredInside = new Set<string>();
+  const assigned = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionLike(n)) return;
+    if (ts.isVariableDeclaration(n)) for (const id of bindingNames(n.name)) declaredInside.add(id.text);
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      if (ts.isIdentifier(skipOuter(n.left))) assigned.add((skipOuter(n.left) as ts.Identifier).text);
+      else if (ts.isArrayLiteralExpression(n.left) || ts.isObjectLiteralExpression(n.left)) {
+        n.left.forEachChild(function collect(c: ts.Node): void {
+          if (ts.isIdentifier(c)) assigned.add(c.text);
+          else if (ts.isShorthandPropertyAssignment(c)) assigned.add(c.name.text);
+          else c.forEachChild(collect);
+        });
+      }
+    }
+    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+      assigned.add(n.operand.text);
+    }
+    n.forEachChild(visit);
+  };
+  visit(body);
+  return [...assigned].filter((n) => !declaredInside.has(n));
+}
+
+function iterableOfCondition(cond: string): string | undefined {
+  const m = /([\w.$[\]]+)\.(length|size)\b/.exec(cond);
+  return m ? m[1] : undefined;
+}
+
+function dequeueSource(bodyText: string): string | undefined {
+  const m = /([\w.$]+)\.(shift|pop|dequeue|poll)\s*\(/.exec(bodyText);
+  return m && DEQUEUE_METHODS.has(m[2]) ? m[1] : undefined;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function isAwaited(node: ts.Node): boolean {
+  let p = node.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p))) p = p.parent;
+  return !!p && ts.isAwaitExpression(p);
+}
+
+/** A lazy builder is executed when awaited, `.then`-ed, returned or yielded. */
+function isConsumed(node: ts.Node): boolean {
+  let p = node.parent;
+  let child: ts.Node = node;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p))) {
+    child = p;
+    p = p.parent;
+  }
+  if (!p) return false;
+  if (ts.isAwaitExpression(p) || ts.isReturnStatement(p) || ts.isYieldExpression(p)) return true;
+  if (ts.isArrowFunction(p) && p.body === child) return true;
+  if (ts.isPropertyAccessExpression(p) && ['then', 'catch', 'finally'].includes(p.name.text)) return true;
+  return false;
+}
+
+function hasPagingProperty(o: ts.ObjectLiteralExpression): boolean {
+  return o.properties.some((p) => p.name && ts.isIdentifier(p.name) && (p.name.text === 'skip' || p.name.text === 'offset'));
+}
+
+function topOfChain(node: ts.Node): ts.Node {
+  let n = node;
+  while (n.parent && (ts.isPropertyAccessExpression(n.parent) || (ts.isCallExpression(n.parent) && n.parent.expression === n))) n = n.parent;
+  return n;
+}
+
+const READ_NAMES = /^(get|find|fetch|load|list|count|read|select|search|query|retrieve|lookup|resolve|check|has|is|exists|compute|calculate|aggregate|download)/i;
+const WRITE_NAMES = /^(create|insert|update|upsert|delete|remove|save|set|put|post|send|write|destroy|add|increment|decrement|publish|emit|enqueue|notify|mark|upload|persist|flush|commit|register|assign|archive|process|handle|run|execute|apply|sync|migrate|seed)/i;
+
+/** Best guess of a helper's operation from its name; `unknown` is an ordering point. */
+function guessOperation(name: string | undefined): OperationKind | undefined {
+  if (!name) return undefined;
+  if (SLEEP_FUNCTIONS.includes(name)) return 'sleep';
+  if (WRITE_NAMES.test(name)) return 'write';
+  if (READ_NAMES.test(name)) return 'read';
+  return undefined;
+}

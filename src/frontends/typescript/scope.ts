@@ -1,0 +1,54 @@
+import type ts from 'typescript';
+import type { FileSummary } from '../../core/project';
+import type { FunctionSummary } from '../../core/model';
+
+/**
+ * What a name refers to, as far as the rules care. Types are knowledge type ids
+ * (`pg.Pool`), `class:Name` for instances of classes of this project, `static:Name` for the
+ * class value itself.
+ */
+export interface Binding {
+  /** Knowledge type id or class pseudo-type of the value. */
+  typeId?: string;
+  /** `import { readFileSync } from 'fs'`: calling it is calling method `name` of `typeId`. */
+  memberOf?: { typeId: string; name: string };
+  /** A function of this file. */
+  localFunction?: ts.Node;
+  /** An object literal of functions in this file (`const repo = { find() {…} }`). */
+  localObject?: Map<string, ts.Node>;
+  /** A function or object imported from another file of the project. */
+  projectFunction?: FunctionSummary;
+  projectMembers?: Record<string, FunctionSummary>;
+  /** `import * as repo from './repo'` / `require('./repo')`. */
+  projectModule?: FileSummary;
+  /** The binding is known not to be a database value (a local class, a literal, a Map…). */
+  known?: boolean;
+  /** Declared as a function parameter (for tracing request parameters into offsets). */
+  isParam?: boolean;
+  /** Where the name is declared. */
+  decl?: ts.Node;
+  /** The initializer, for tracing values (`const skip = (page - 1) * size`). */
+  init?: ts.Expression;
+  /** Operations through this name share one connection (transaction callback parameter). */
+  connectionKey?: string;
+  /** Bound from a literal string (SQL kept in a const). */
+  literal?: ts.Expression;
+}
+
+export class Scope {
+  private readonly names = new Map<string, Binding>();
+
+  constructor(readonly parent?: Scope) {}
+
+  declare(name: string, binding: Binding): void {
+    this.names.set(name, binding);
+  }
+
+  lookup(name: string): Binding | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const b = s.names.get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+}

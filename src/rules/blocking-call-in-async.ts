@@ -1,0 +1,83 @@
+import { defineRule } from '../core/rule';
+import type { Related } from '../core/finding';
+import type { FileFacts, FunctionFact } from '../core/model';
+
+/**
+ * blocking-call-in-async: synchronous I/O or sleeping where it runs on the event loop. The
+ * finding sits on the call; the async function (or handler) is related.
+ */
+export default defineRule({
+  id: 'blocking-call-in-async',
+  languages: ['typescript', 'javascript', 'python'],
+  defaultSeverity: 'warning',
+  docs: {
+    summary: 'A synchronous blocking call runs on the event loop.',
+    whatItDoes:
+      'Reports blocking I/O and sleeps — `fs.readFileSync` and the other synchronous `fs`, `child_process`, `zlib` and key-derivation `crypto` functions in Node; `time.sleep`, `requests`, sync `httpx`, `urllib`, `subprocess`, `open()`, pathlib I/O and synchronous database and Redis clients in Python — inside an `async` function or a request handler (Express, Fastify, Koa, NestJS), where they run on the event loop. APIs are resolved by module, not by a `Sync` suffix. A call to a synchronous function of your project that itself blocks is reported where the async code calls it. Module top level, plain synchronous functions and FastAPI `def` routes (which run in a thread pool) are not reported.',
+    whyIsThisBad:
+      'Node and asyncio run every request of a process on one thread. While a synchronous call waits for the disk, the network or a child process, no other request makes progress: one 200 ms `readFileSync` in a handler adds 200 ms to every request in flight, and p95 latency collapses under load.',
+    example: {
+      typescript: `app.get('/report', async (req, res) => {
+  const template = fs.readFileSync('report.html', 'utf8');
+  res.send(render(template, await loadData()));
+});`,
+      python: `@router.get("/rates")
+async def rates():
+    response = requests.get("https://api.example.com/rates")
+    return response.json()`,
+    },
+    useInstead: {
+      typescript: `app.get('/report', async (req, res) => {
+  const template = await fs.promises.readFile('report.html', 'utf8');
+  res.send(render(template, await loadData()));
+});`,
+      python: `@router.get("/rates")
+async def rates():
+    async with httpx.AsyncClient() as client:
+        response = await client.get("https://api.example.com/rates")
+    return response.json()`,
+    },
+    fixSafety:
+      'Replacing a call with the async API of the same library (`fs.promises.readFile`, `asyncio.sleep`) keeps behaviour apart from no longer blocking: safe. Moving a call to a thread (`asyncio.to_thread`) is safe too. Switching HTTP clients changes the API used and is left to you.',
+  },
+  check(ctx) {
+    const { facts } = ctx;
+    for (const call of facts.calls) {
+      if (call.effect?.kind !== 'blocking') continue;
+      const fn = eventLoopFunction(facts, call.functionId);
+      if (!fn) continue;
+      const where = fn.isAsync ? `async function${fn.name ? ` \`${fn.name}\`` : ''}` : `request handler${fn.name ? ` \`${fn.name}\`` : ''}`;
+      const related: Related[] = [{ span: fn.headerSpan, message: `${where} runs on the event loop` }];
+      let message = `\`${shorten(call.calleeText)}\` blocks the event loop inside ${where}.`;
+      const via = call.effect.via;
+      if (via) {
+        message = `\`${shorten(call.calleeText)}\` calls \`${shorten(via.api)}\`, which blocks the event loop inside ${where}.`;
+        related.push({ span: via.span, file: via.file === facts.file ? undefined : via.file, message: `\`${via.helper}\` blocks here` });
+      }
+      ctx.report({ message, span: call.span, related, fixes: [] });
+    }
+  },
+});
+
+/**
+ * The function whose code the call runs as part of, if that code runs on the event loop: inline
+ * callbacks (`forEach`, a Promise executor) belong to their caller; other nested sync functions
+ * may be handed to a thread and are not judged.
+ */
+function eventLoopFunction(facts: FileFacts, functionId: number | undefined): FunctionFact | undefined {
+  let id = functionId;
+  while (id !== undefined) {
+    const fn = facts.functions[id];
+    if (!fn) return undefined;
+    if (fn.runsInThreadPool) return undefined;
+    if (fn.isAsync || fn.isHandler) return fn;
+    if (!fn.runsInline) return undefined;
+    id = fn.parent;
+  }
+  return undefined;
+}
+
+function shorten(s: string): string {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 57)}…` : one;
+}
