@@ -1,21 +1,37 @@
 import { UsageError } from './args';
-import { checkHelp, runCheck } from './check-command';
 import type { CliIO } from './io';
 import { processIO } from './io';
 import { packageInfo } from './package-info';
-import { ruleHelp, rulesHelp, runRule, runRules } from './rules-command';
 
 interface Command {
   summary: string;
-  run(argv: readonly string[], io: CliIO): number | Promise<number>;
-  help(): string;
+  /** Loaded on use: the engine pulls in the TypeScript compiler, which `--version` does not need. */
+  load(): Promise<{ run(argv: readonly string[], io: CliIO): number | Promise<number>; help(): string }>;
 }
 
 /** The subcommands; another one (e.g. `explain`) is added here with its summary. */
 export const COMMANDS: Record<string, Command> = {
-  check: { summary: 'Analyse files and report performance problems', run: runCheck, help: checkHelp },
-  rules: { summary: 'List the rules', run: runRules, help: rulesHelp },
-  rule: { summary: "Show a rule's documentation", run: runRule, help: ruleHelp },
+  check: {
+    summary: 'Analyse files and report performance problems',
+    load: async () => {
+      const m = await import('./check-command');
+      return { run: m.runCheck, help: m.checkHelp };
+    },
+  },
+  rules: {
+    summary: 'List the rules',
+    load: async () => {
+      const m = await import('./rules-command');
+      return { run: m.runRules, help: m.rulesHelp };
+    },
+  },
+  rule: {
+    summary: "Show a rule's documentation",
+    load: async () => {
+      const m = await import('./rules-command');
+      return { run: m.runRule, help: m.ruleHelp };
+    },
+  },
 };
 
 export function mainHelp(): string {
@@ -49,7 +65,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     }
     if (first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
-      if (topic && COMMANDS[topic]) io.stdout(COMMANDS[topic].help());
+      if (topic && COMMANDS[topic]) io.stdout((await COMMANDS[topic].load()).help());
       else io.stdout(mainHelp());
       return 0;
     }
@@ -62,7 +78,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       if (first.startsWith('-')) throw new UsageError(`unknown option \`${first}\`; options go after a command, e.g. \`perflens check ${first}\``);
       throw new UsageError(`unknown command \`${first}\`; commands: ${Object.keys(COMMANDS).join(', ')} (to analyse a path, run \`perflens check ${first}\`)`);
     }
-    return await command.run(rest, io);
+    return await (await command.load()).run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       const hint = err.command ? `perflens ${err.command} --help` : 'perflens --help';

@@ -174,7 +174,7 @@ function syntaxProblem(file: string, text: string, isToml: boolean, err: unknown
     const at = line !== undefined ? ` at line ${line}, column ${column}` : '';
     return { file, key: '(syntax)', message: `invalid TOML${at}: ${detail}`, line, column };
   }
-  const located = locateJsonError(text);
+  const located = locateJsonError(text) ?? { offset: 0, message: err instanceof Error ? err.message : String(err) };
   const pos = new LineIndex(text).position(located.offset);
   return {
     file,
@@ -188,9 +188,9 @@ function syntaxProblem(file: string, text: string, isToml: boolean, err: unknown
 /**
  * Where strict JSON text goes wrong. `JSON.parse` only sometimes says where ("Unexpected token
  * '}', ... is not valid JSON" has no position), so a small recursive-descent scanner finds the
- * first offending character and says what was expected there.
+ * first offending character and says what was expected there. Undefined when the text is valid.
  */
-export function locateJsonError(text: string): { offset: number; message: string } {
+export function locateJsonError(text: string): { offset: number; message: string } | undefined {
   let i = 0;
   class Stop {
     constructor(
@@ -288,7 +288,7 @@ export function locateJsonError(text: string): { offset: number; message: string
     value();
     ws();
     if (i < text.length) fail('end of file');
-    return { offset: 0, message: 'invalid JSON' };
+    return undefined;
   } catch (e) {
     if (e instanceof Stop) return { offset: e.offset, message: e.message };
     throw e;
