@@ -415,6 +415,8 @@ function codeNoiseArb(fe: FrontEnd): fc.Arbitrary<string> {
 // Large and deep inputs.
 
 const DEPTH = 10_000;
+/** Runs per property and front-end; keeps the whole file around 20 s on a 2-core machine. */
+const RUNS = 150;
 
 /** About 1 MB of minified JavaScript on one line: many functions with loops, awaits and queries. */
 function minifiedBundle(targetBytes: number): string {
@@ -442,24 +444,20 @@ interface DeepCase {
   nPlusOne?: boolean;
 }
 
-function cLikeDeepCases(jsx: boolean, js: boolean): DeepCase[] {
+/**
+ * The shapes every TS/JS front-end variant gets (blocks, arrows, arrays, parentheses, loops with an
+ * await); other recursive shapes run once, on `.ts`, to keep the suite fast — `.tsx` and `.js` share
+ * the same walker and differ only in how the parser treats `<` and types.
+ */
+function cLikeDeepCases(variant: 'ts' | 'tsx' | 'js'): DeepCase[] {
   const n = DEPTH;
+  const js = variant === 'js';
   const pgImport = js ? `const { Pool } = require('pg');\n` : `import { Pool } from 'pg';\n`;
   const cases: DeepCase[] = [
     { name: `${n} nested blocks`, text: `function f() {${'{'.repeat(n)}x();${'}'.repeat(n)}}\n` },
     { name: `${n} nested arrow functions`, text: `export const f = ${'() => '.repeat(n)}1;\n` },
-    { name: `${n} nested async arrow functions with await`, text: `export const f = ${'async () => await '.repeat(n)}1;\n` },
     { name: `${n} nested array literals`, text: `export const a = ${'['.repeat(n)}1${']'.repeat(n)};\n` },
     { name: `${n} nested parenthesised expressions`, text: `export const p = ${'('.repeat(n)}1${')'.repeat(n)};\n` },
-    { name: `${n} nested object literals`, text: `export const o = ${'{ a: '.repeat(n)}1${' }'.repeat(n)};\n` },
-    { name: `${n} nested calls`, text: `export const c = ${'f('.repeat(n)}1${')'.repeat(n)};\n` },
-    { name: `${n} nested template literals`, text: `export const t = ${'`${'.repeat(n)}1${'}`'.repeat(n)};\n` },
-    { name: `${n}-branch else-if chain`, text: `function f(a) { if (a === 0) g();${Array.from({ length: n }, (_, i) => ` else if (a === ${i + 1}) g();`).join('')} }\n` },
-    { name: `${n}-link method chain`, text: `export const q = db${'.where(x)'.repeat(n)};\n` },
-    { name: `${n}-term string concatenation`, text: `export const s = ${Array.from({ length: n }, () => "'a'").join(' + ')};\n` },
-    { name: `${n} unclosed parentheses`, text: `export const p = ${'('.repeat(n)}\n` },
-    { name: `${n} unclosed blocks`, text: `function f() ${'{'.repeat(n)}\n` },
-    { name: `${n} unclosed template literals`, text: `const t = ${'`${'.repeat(n)}\n` },
     {
       name: `${n} nested for loops containing an await`,
       text:
@@ -471,7 +469,21 @@ function cLikeDeepCases(jsx: boolean, js: boolean): DeepCase[] {
       nPlusOne: true,
     },
   ];
-  if (jsx) cases.push({ name: `${n} nested JSX elements`, text: `export const el = ${'<div>'.repeat(n)}x${'</div>'.repeat(n)};\n` });
+  if (variant === 'tsx') cases.push({ name: `${n} nested JSX elements`, text: `export const el = ${'<div>'.repeat(n)}x${'</div>'.repeat(n)};\n` });
+  if (variant === 'ts') {
+    cases.push(
+      { name: `${n} nested async arrow functions with await`, text: `export const f = ${'async () => await '.repeat(n)}1;\n` },
+      { name: `${n} nested object literals`, text: `export const o = ${'{ a: '.repeat(n)}1${' }'.repeat(n)};\n` },
+      { name: `${n} nested calls`, text: `export const c = ${'f('.repeat(n)}1${')'.repeat(n)};\n` },
+      { name: `${n} nested template literals`, text: `export const t = ${'`${'.repeat(n)}1${'}`'.repeat(n)};\n` },
+      { name: `${n}-branch else-if chain`, text: `function f(a) { if (a === 0) g();${Array.from({ length: n }, (_, i) => ` else if (a === ${i + 1}) g();`).join('')} }\n` },
+      { name: `${n}-link method chain`, text: `export const q = db${'.where(x)'.repeat(n)};\n` },
+      { name: `${n}-term string concatenation`, text: `export const s = ${Array.from({ length: n }, () => "'a'").join(' + ')};\n` },
+      { name: `${n} unclosed parentheses`, text: `export const p = ${'('.repeat(n)}\n` },
+      { name: `${n} unclosed blocks`, text: `function f() ${'{'.repeat(n)}\n` },
+      { name: `${n} unclosed template literals`, text: `const t = ${'`${'.repeat(n)}\n` },
+    );
+  }
   return cases;
 }
 
@@ -515,21 +527,30 @@ describe('robustness', function () {
           fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 300 }), codeNoiseArb(fe)), (text) => {
             analyzeSafely(fe.file, text);
           }),
-          { numRuns: 300 },
+          { numRuns: RUNS },
         );
       });
 
-      it('survives the snippets truncated at every position', () => {
+      it('survives the snippets truncated at every line and at random points', () => {
+        // Every line boundary and every mid-line point deterministically, then random cut points.
         for (const snippet of fe.snippets) {
-          for (let end = 0; end <= snippet.length; end++) analyzeSafely(fe.file, snippet.slice(0, end));
+          const starts = [0, ...[...snippet.matchAll(/\n/g)].map((m) => m.index + 1)];
+          for (let i = 0; i < starts.length; i++) {
+            const end = starts[i + 1] ?? snippet.length;
+            for (const cut of [starts[i], starts[i] + 1, (starts[i] + end) >> 1, end - 1]) {
+              if (cut >= 0 && cut <= snippet.length) analyzeSafely(fe.file, snippet.slice(0, cut));
+            }
+          }
         }
+        const arb = fc.constantFrom(...fe.snippets).chain((s) => fc.nat({ max: s.length }).map((end) => s.slice(0, end)));
+        fc.assert(fc.property(arb, (text) => void analyzeSafely(fe.file, text)), { numRuns: RUNS });
       });
 
       it('survives random slices of the snippets', () => {
         const arb = fc.constantFrom(...fe.snippets).chain((s) =>
           fc.tuple(fc.nat({ max: s.length }), fc.nat({ max: s.length })).map(([a, b]) => s.slice(Math.min(a, b), Math.max(a, b))),
         );
-        fc.assert(fc.property(arb, (text) => void analyzeSafely(fe.file, text)), { numRuns: 300 });
+        fc.assert(fc.property(arb, (text) => void analyzeSafely(fe.file, text)), { numRuns: RUNS });
       });
 
       it('survives random mutations of the snippets', () => {
@@ -538,7 +559,7 @@ describe('robustness', function () {
           fc.property(arb, ([snippet, mutations]) => {
             analyzeSafely(fe.file, mutations.reduce(mutate, snippet));
           }),
-          { numRuns: 300 },
+          { numRuns: RUNS },
         );
       });
 
@@ -547,7 +568,7 @@ describe('robustness', function () {
         const inserted = fc
           .tuple(fc.constantFrom(...fe.snippets), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...fe.unbalanced)), { minLength: 1, maxLength: 8 }))
           .map(([s, ins]) => ins.reduce((t, [at, frag]) => ((i) => t.slice(0, i) + frag + t.slice(i))(at % (t.length + 1)), s));
-        fc.assert(fc.property(fc.oneof(alone, inserted), (text) => void analyzeSafely(fe.file, text)), { numRuns: 300 });
+        fc.assert(fc.property(fc.oneof(alone, inserted), (text) => void analyzeSafely(fe.file, text)), { numRuns: RUNS });
       });
 
       it('survives each snippet repeated into one large file', () => {
@@ -555,7 +576,8 @@ describe('robustness', function () {
         analyzeSafely(fe.file, fe.snippets.join('\n').repeat(50));
       });
 
-      const deep = fe.file.endsWith('.py') ? pythonDeepCases() : cLikeDeepCases(fe.file.endsWith('.tsx'), fe.file.endsWith('.js'));
+      const ext = fe.file.slice(fe.file.lastIndexOf('.') + 1);
+      const deep = ext === 'py' ? pythonDeepCases() : cLikeDeepCases(ext as 'ts' | 'tsx' | 'js');
       for (const c of deep) {
         it(`survives ${c.name} without overflowing the stack`, () => {
           const result = analyzeSafely(fe.file, c.text);
