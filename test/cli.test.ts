@@ -61,7 +61,7 @@ describe('cli: commands and usage errors', function () {
   });
 
   it('exits 2 on a path that does not exist, naming it', async () => {
-    const r = await runBin(['check', 'src', 'nope/x.ts'], dir);
+    const r = await runCli(['check', 'src', 'nope/x.ts'], dir);
     assert.strictEqual(r.code, 2);
     assert.strictEqual(r.stderr, 'perflens: no such file or directory: nope/x.ts\n');
   });
@@ -86,7 +86,7 @@ describe('cli: check on a clean project', function () {
   after(() => removeProject(dir));
 
   it('text: says no problems were found and exits 0', async () => {
-    const r = await runBin(['check'], dir);
+    const r = await runCli(['check'], dir);
     assert.strictEqual(r.code, 0, r.stderr);
     assert.match(r.stdout, /^No performance problems found in 2 files\.$/m);
   });
