@@ -2,6 +2,7 @@ import type { Config } from '../core/config';
 import type { FileFacts, Language } from '../core/model';
 import type { FileSummary, ProjectIndex } from '../core/project';
 import { typescriptFrontend } from './typescript';
+import { pythonFrontend } from './python';
 
 /** A front-end turns source text into facts. It must never throw on any input. */
 export interface Frontend {
@@ -12,7 +13,7 @@ export interface Frontend {
   extract(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileFacts;
 }
 
-const frontends: Frontend[] = [typescriptFrontend];
+const frontends: Frontend[] = [typescriptFrontend, pythonFrontend];
 
 export function frontendFor(language: Language): Frontend | undefined {
   return frontends.find((f) => f.languages.includes(language));

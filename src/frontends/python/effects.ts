@@ -1,0 +1,362 @@
+import type { Config } from '../../core/config';
+import { matchCalleePattern } from '../../core/config';
+import type { Effect, FunctionSummary, OperationKind, Span } from '../../core/model';
+import { RECEIVER_NAME_FALLBACKS } from '../../core/knowledge/python';
+import type { PyCallable, PyType } from '../../core/knowledge/python';
+import type { FunctionInfo } from './scope';
+import type { Resolver, Value } from './resolve';
+import { qnameOf } from './resolve';
+import type { PyNode } from './tree';
+import { field, firstNamed, namedChildren, unparen, walkSameFunction } from './tree';
+import { statementInfo } from './statements';
+
+/** Everything the rules need to know about one call, independent of where it runs. */
+export interface CallInfo {
+  /** Calling this runs a query (or a Redis command). */
+  query?: Effect;
+  /** The query part applies to synchronous code only (Django's sync ORM raises in async code). */
+  queryInSyncOnly?: boolean;
+  /** Calling this blocks the thread. */
+  blocking?: Effect;
+  operation?: OperationKind;
+  resource?: string;
+  connectionKey?: string;
+  /** `.offset(x)` paging on a query builder. */
+  offset?: { library: string };
+  /** The argument holding a SQL statement/string, and the library executing it. */
+  statement?: { node: PyNode; library: string; sqlPositional: PyNode[] };
+}
+
+const NO_INFO: CallInfo = {};
+
+/** Helper names that only read, for grouping awaits on project helpers. */
+const READ_HELPER = /^_*(get|fetch|list|load|find|count|read|search|lookup|query|select|retrieve|exists|has|is|check)(_|[A-Z]|$)/;
+
+export class CallAnalyzer {
+  private readonly memo = new Map<PyNode, CallInfo>();
+  private readonly summaries = new Map<FunctionInfo, FunctionSummary>();
+
+  constructor(
+    readonly r: Resolver,
+    readonly config: Config,
+  ) {}
+
+  calleeText(call: PyNode): string {
+    const callee = call.type === 'call' ? field(call, 'function') : call;
+    return callee ? oneLine(this.r.src(callee)) : '';
+  }
+
+  analyze(call: PyNode): CallInfo {
+    let info = this.memo.get(call);
+    if (!info) {
+      info = this.r.guard(`call:${call.start}`, NO_INFO, () => this.compute(call));
+      this.memo.set(call, info);
+    }
+    return info;
+  }
+
+  private compute(call: PyNode): CallInfo {
+    if (call.type === 'attribute') return this.awaitableAttr(call);
+    const callee = field(call, 'function');
+    if (!callee) return NO_INFO;
+    const r = this.r;
+    const text = this.calleeText(call);
+    const awaited = isAwaited(call);
+    const iterated = iteration(call);
+    const receiver = unparen(callee).type === 'attribute' ? field(unparen(callee), 'object') : undefined;
+    const v = r.valueOf(callee);
+    let info: CallInfo = {};
+
+    switch (v.kind) {
+      case 'member': {
+        const owner = r.type(v.owner);
+        const spec = r.memberSpec(v.owner, v.name);
+        if (owner && spec) {
+          const api = owner.module ? v.qname.replace(/^builtins\./, '') : text;
+          info = this.fromSpec(call, spec, owner, api, receiver);
+        }
+        break;
+      }
+      case 'type': {
+        const t = r.type(v.id);
+        if (t?.callable) info = this.fromSpec(call, t.callable, t, text, undefined);
+        break;
+      }
+      case 'function':
+        info = this.fromSummary(call, this.summaryOf(v.fn), text, receiver);
+        break;
+      case 'projectFunction':
+        info = this.fromSummary(call, v.summary, text, receiver);
+        break;
+      case 'unknown':
+        if (receiver && callee.type === 'attribute') info = this.fallback(call, receiver, this.r.src(field(callee, 'attribute') ?? callee), awaited, text);
+        break;
+    }
+
+    // A lazy queryset runs when awaited (Tortoise) or iterated (Django, legacy Query).
+    if (!info.query && !info.blocking && (awaited || iterated)) {
+      const result = r.valueOf(call);
+      const t = result.kind === 'type' ? r.type(result.id) : undefined;
+      const runs = t ? (awaited ? t.awaitRuns : iterated === 'async' ? t.asyncIterRuns : iterated === 'sync' ? t.iterRuns : undefined) : undefined;
+      if (t && runs) info = { ...info, ...this.fromSpec(call, runs, t, text, receiver) };
+    }
+
+    if (!info.query && !info.blocking) info = { ...info, ...this.fromConfig(call, text, v) };
+    return info;
+  }
+
+  /** `await user.awaitable_attrs.posts`: a lazy-load query of a relationship. */
+  private awaitableAttr(attr: PyNode): CallInfo {
+    const text = oneLine(this.r.src(attr));
+    return { query: { kind: 'query', library: 'sqlalchemy', api: text, store: 'database' }, operation: 'read' };
+  }
+
+  private fromSpec(call: PyNode, spec: PyCallable, owner: PyType, api: string, receiver: PyNode | undefined): CallInfo {
+    const info: CallInfo = { operation: spec.op };
+    const library = owner.library;
+    if (spec.effect && this.effectApplies(call, spec)) {
+      const store = owner.store ?? 'database';
+      if (spec.effect === 'query' || spec.effect === 'sync-io' || spec.effect === 'sync-orm') {
+        info.query = { kind: 'query', library, api, store };
+        if (spec.effect === 'sync-orm') info.queryInSyncOnly = true;
+      }
+      if (spec.effect === 'blocking' || spec.effect === 'sync-io') info.blocking = { kind: 'blocking', library, api };
+    }
+    if (spec.offset) info.offset = { library };
+    if (spec.statementArg) {
+      const arg = argument(this.r, call, spec.statementArg.index, spec.statementArg.keyword);
+      if (arg) {
+        const st = statementInfo(this.r, arg);
+        info.statement = { node: arg, library, sqlPositional: positionalAfter(call, arg) };
+        if (st.op && (spec.op === 'read' || spec.op === 'write' || spec.op === undefined)) info.operation = st.op;
+        if (st.resource) info.resource = st.resource;
+      }
+    }
+    if (spec.modelArg !== undefined) {
+      const arg = argument(this.r, call, spec.modelArg);
+      const root = arg ? rootName(arg, this.r) : undefined;
+      if (root) info.resource = root;
+    }
+    if (spec.receiverModel && receiver) {
+      const root = rootName(receiver, this.r);
+      if (root && /^[A-Z]/.test(root)) info.resource = root;
+    }
+    if (owner.connection && receiver) info.connectionKey = this.r.src(receiver).replace(/\s+/g, '');
+    else if (owner.sharedConnection) info.connectionKey = owner.sharedConnection;
+    return info;
+  }
+
+  /** `psutil.cpu_percent(interval=1)` blocks; `cpu_percent()` does not. */
+  private effectApplies(call: PyNode, spec: PyCallable): boolean {
+    if (!spec.positiveArg) return true;
+    const arg = argument(this.r, call, spec.positiveArg.index, spec.positiveArg.keyword);
+    if (!arg) return false;
+    const t = this.r.src(unparen(arg)).trim();
+    return !/^(None|0+(\.0*)?|0?\.0+)$/.test(t);
+  }
+
+  private fromSummary(call: PyNode, summary: FunctionSummary, text: string, receiver: PyNode | undefined): CallInfo {
+    const info: CallInfo = {};
+    const helper = summary.name;
+    const carry = (e: Effect): Effect => ({
+      kind: e.kind,
+      library: 'project',
+      api: text,
+      store: e.store,
+      via: e.via ? { ...e.via, helper } : undefined,
+    });
+    if (summary.query) info.query = carry(summary.query);
+    if (!summary.isAsync && summary.blocking) info.blocking = carry(summary.blocking);
+    if (info.query) {
+      const name = text.split('.').pop() ?? '';
+      info.operation = READ_HELPER.test(name) ? 'read' : undefined;
+      info.connectionKey = this.sessionArgument(call) ?? this.receiverSession(receiver);
+    }
+    return info;
+  }
+
+  /** A helper that takes the session (`crud.get(db, id)`) runs on that session. */
+  private sessionArgument(call: PyNode): string | undefined {
+    const args = field(call, 'arguments');
+    if (!args) return undefined;
+    for (const a of namedChildren(args)) {
+      const expr = a.type === 'keyword_argument' ? field(a, 'value') : a;
+      if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) continue;
+      const v = this.r.valueOf(expr);
+      if (v.kind === 'type' && (this.r.type(v.id)?.connection || this.r.type(v.id)?.sharedConnection)) {
+        return this.r.type(v.id)?.sharedConnection ?? this.r.src(expr).replace(/\s+/g, '');
+      }
+      if (v.kind === 'unknown' && expr.type === 'identifier' && /^(db|session|db_session|async_session|conn|connection|tx|transaction)$/.test(this.r.src(expr))) {
+        return this.r.src(expr);
+      }
+    }
+    return undefined;
+  }
+
+  /** `self.repo.get(…)` where the repository holds a session: the receiver's session. */
+  private receiverSession(receiver: PyNode | undefined): string | undefined {
+    if (!receiver) return undefined;
+    const v = this.r.valueOf(receiver);
+    if (v.kind !== 'instance') return undefined;
+    for (const [name, bindings] of v.cls.attrs) {
+      for (const b of bindings) {
+        const bv = b.annotation ? this.r.annotationValue(b.annotation, b.scope) : this.r.valueOf(b.value);
+        if (bv.kind === 'type' && this.r.type(bv.id)?.connection) return `${this.r.src(receiver).replace(/\s+/g, '')}.${name}`;
+      }
+    }
+    return undefined;
+  }
+
+  /** Unresolved receivers with a well-known name (`db`, `session`, `conn`, `redis`). */
+  private fallback(call: PyNode, receiver: PyNode, method: string, awaited: boolean, text: string): CallInfo {
+    const r = this.r;
+    const rv = unparen(receiver);
+    let name: string | undefined;
+    if (rv.type === 'identifier') {
+      const n = r.src(rv);
+      if (r.isUntyped(n, r.scopeFor(rv)) || !hasBinding(r, rv)) name = n;
+    } else if (rv.type === 'attribute') {
+      const obj = field(rv, 'object');
+      const attr = field(rv, 'attribute');
+      if (obj?.type === 'identifier' && r.src(obj) === 'self' && attr) name = r.src(attr);
+    }
+    if (!name) return NO_INFO;
+    const key = name.replace(/^_+/, '');
+    for (const fb of RECEIVER_NAME_FALLBACKS) {
+      if (!fb.names.test(key)) continue;
+      const typeId = awaited ? fb.awaited : fb.sync;
+      const t = typeId ? r.type(typeId) : undefined;
+      const spec = t?.methods?.[method];
+      if (t && spec) return this.fromSpec(call, spec, t, text, receiver);
+      return NO_INFO;
+    }
+    return NO_INFO;
+  }
+
+  private fromConfig(call: PyNode, text: string, v: Value): CallInfo {
+    const { queryFunctions, blockingFunctions } = this.config;
+    if (!queryFunctions.length && !blockingFunctions.length) return {};
+    const names = [text];
+    const q = qnameOf(v);
+    if (q) names.push(q);
+    if (queryFunctions.some((p) => names.some((n) => matchCalleePattern(p, n)))) {
+      return { query: { kind: 'query', library: 'config', api: text, store: 'database' } };
+    }
+    if (blockingFunctions.some((p) => names.some((n) => matchCalleePattern(p, n)))) {
+      return { blocking: { kind: 'blocking', library: 'config', api: text } };
+    }
+    void call;
+    return {};
+  }
+
+  /**
+   * What calling a function of this file does: its first query and, for sync functions, its first
+   * blocking call (direct or through other helpers), each pointing at the underlying call.
+   */
+  summaryOf(fn: FunctionInfo): FunctionSummary {
+    const cached = this.summaries.get(fn);
+    if (cached) return cached;
+    const name = fn.name ?? '<lambda>';
+    const empty: FunctionSummary = { name, isAsync: fn.isAsync };
+    return this.r.guard(fn, empty, () => {
+      const summary: FunctionSummary = { name, isAsync: fn.isAsync };
+      const body = fn.body;
+      if (body) {
+        walkSameFunction(body, (n) => {
+          if (summary.query && (summary.blocking || fn.isAsync)) return false;
+          if (n.type === 'class_definition') return false;
+          const isCall = n.type === 'call' || (n.type === 'attribute' && isAwaitableAttr(n, this.r));
+          if (!isCall) return;
+          const info = this.analyze(n);
+          const span = { start: n.start, end: n.end };
+          if (!summary.query && info.query) summary.query = this.located(info.query, span, name);
+          if (!fn.isAsync && !summary.blocking && info.blocking) summary.blocking = this.located(info.blocking, span, name);
+        });
+      }
+      this.summaries.set(fn, summary);
+      return summary;
+    });
+  }
+
+  private located(e: Effect, span: Span, helper: string): Effect {
+    return {
+      kind: e.kind,
+      library: e.library,
+      api: e.via ? e.via.api : e.api,
+      store: e.store,
+      via: e.via ? { ...e.via, helper } : { file: this.r.file, span, api: e.api, helper },
+    };
+  }
+}
+
+export function isAwaitableAttr(n: PyNode, r: Resolver): boolean {
+  if (n.type !== 'attribute') return false;
+  const obj = field(n, 'object');
+  const parent = n.parent;
+  return !!obj && obj.type === 'attribute' && r.src(field(obj, 'attribute') ?? obj) === 'awaitable_attrs' && parent?.type === 'await';
+}
+
+export function isAwaited(call: PyNode): boolean {
+  let p = call.parent;
+  while (p && p.type === 'parenthesized_expression') p = p.parent;
+  return p?.type === 'await';
+}
+
+/** `for x in call()` / `async for x in call()` (statement or comprehension clause). */
+function iteration(call: PyNode): 'sync' | 'async' | undefined {
+  let n = call;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  if (!p || n.field !== 'right' || (p.type !== 'for_statement' && p.type !== 'for_in_clause')) return undefined;
+  return p.children.some((c) => c.type === 'async') ? 'async' : 'sync';
+}
+
+function hasBinding(r: Resolver, id: PyNode): boolean {
+  return r.valueOf(id).kind !== 'unknown';
+}
+
+/** Positional or keyword argument of a call. */
+export function argument(r: Resolver, call: PyNode, index: number, keyword?: string): PyNode | undefined {
+  const args = field(call, 'arguments');
+  if (!args) return undefined;
+  let i = 0;
+  for (const a of namedChildren(args)) {
+    if (a.type === 'keyword_argument') {
+      const name = field(a, 'name');
+      if (keyword && name && r.src(name) === keyword) return field(a, 'value');
+      continue;
+    }
+    if (a.type === 'dictionary_splat') continue;
+    if (i === index && a.type !== 'list_splat') return a;
+    i++;
+  }
+  return undefined;
+}
+
+/** Positional arguments after the SQL argument (asyncpg `$1`, `$2`…; psycopg `%s` params). */
+function positionalAfter(call: PyNode, sqlArg: PyNode): PyNode[] {
+  const args = field(call, 'arguments');
+  if (!args) return [];
+  const all = namedChildren(args);
+  const idx = all.indexOf(sqlArg);
+  return idx < 0 ? all.filter((a) => a.type !== 'keyword_argument') : all.slice(idx + 1);
+}
+
+/** `User` in `User.objects.filter(…)`, `select(User.id)`, `session.get(User, 1)`. */
+export function rootName(node: PyNode, r: Resolver): string | undefined {
+  let n: PyNode | undefined = unparen(node);
+  for (let i = 0; n && i < 200; i++) {
+    if (n.type === 'identifier') return r.src(n);
+    if (n.type === 'attribute') n = field(n, 'object');
+    else if (n.type === 'call') n = field(n, 'function');
+    else if (n.type === 'subscript') n = field(n, 'value');
+    else if (n.type === 'await') n = firstNamed(n);
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** Source text on one line: line breaks inside a chained call disappear, other runs of space shrink. */
+export function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, '').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,527 @@
+import type { BlockFact, CallFact, Effect, FileFacts, FunctionFact, LoopFact, Span, StatementFact } from '../../core/model';
+import type { CallAnalyzer, CallInfo } from './effects';
+import { isAwaitableAttr, isAwaited } from './effects';
+import { namesOf } from './names';
+import { OffsetCollector } from './offsets';
+import type { Resolver } from './resolve';
+import { qnameOf } from './resolve';
+import type { FunctionRoles } from './roles';
+import type { FunctionInfo } from './scope';
+import { COMPREHENSIONS, lookup, targetNames } from './scope';
+import type { PyNode } from './tree';
+import { field, firstNamed, hasChild, namedChildren, unparen, walkSameFunction } from './tree';
+
+/**
+ * The fact walk: one pass over the tree producing functions, loops (for/async for/while and every
+ * comprehension clause), calls with their effects in context, statement blocks and offsets.
+ */
+
+interface LoopCtx {
+  id: number;
+  body: Span;
+}
+
+interface Ctx {
+  fn?: FunctionInfo;
+  loops: LoopCtx[];
+}
+
+const STATEMENT_EXITS = new Set(['return_statement', 'raise_statement', 'break_statement', 'continue_statement']);
+const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
+
+export class FactWalker {
+  readonly functions: FunctionFact[] = [];
+  readonly loops: LoopFact[] = [];
+  readonly calls: CallFact[] = [];
+  readonly blocks: BlockFact[] = [];
+  private readonly callIds = new Map<PyNode, number>();
+  private readonly awaits: { start: number; end: number; fn?: FunctionInfo }[] = [];
+  private readonly offsets: OffsetCollector;
+  private readonly onLoop = new Map<FunctionInfo, boolean>();
+
+  constructor(
+    private readonly r: Resolver,
+    private readonly calls_: CallAnalyzer,
+    private readonly roles: FunctionRoles,
+  ) {
+    this.offsets = new OffsetCollector(r);
+    this.functionFacts();
+  }
+
+  facts(file: string, text: string, notes: string[]): FileFacts {
+    return {
+      file,
+      language: 'python',
+      text,
+      functions: this.functions,
+      loops: this.loops,
+      calls: this.calls,
+      blocks: this.blocks,
+      offsets: [...this.offsets.offsets.values()].sort((a, b) => a.span.start - b.span.start),
+      notes,
+    };
+  }
+
+  private src(n: PyNode): string {
+    return this.r.src(n);
+  }
+
+  private functionFacts(): void {
+    const fns = [...this.r.tree.functions].sort((a, b) => a.node.start - b.node.start);
+    fns.forEach((fn, i) => (fn.id = i));
+    for (const fn of fns) {
+      const route = this.roles.routes.has(fn) || this.roles.dependencies.has(fn);
+      const threaded = this.roles.threaded.has(fn) || (route && !fn.isAsync);
+      const header = fn.nameNode ?? fn.node;
+      this.functions.push({
+        id: fn.id,
+        name: fn.name,
+        span: { start: fn.node.start, end: fn.node.end },
+        headerSpan: fn.nameNode ? { start: header.start, end: header.end } : { start: fn.node.start, end: Math.min(fn.node.end, fn.node.start + 6) },
+        isAsync: fn.isAsync,
+        // FastAPI runs `async def` routes and dependencies on the event loop.
+        isHandler: route && fn.isAsync,
+        runsInThreadPool: threaded || undefined,
+        parent: fn.parent?.id,
+      });
+      this.onLoop.set(fn, fn.isAsync && !threaded);
+    }
+  }
+
+  walk(root: PyNode): void {
+    this.visit(root, { loops: [] });
+  }
+
+  private visit(node: PyNode, ctx: Ctx): void {
+    // Keywords share type names with nodes (`lambda`, `await`): only named nodes count.
+    if (!node.named) return;
+    switch (node.type) {
+      case 'function_definition':
+      case 'lambda': {
+        const fn = this.r.tree.functionOf.get(node);
+        for (const c of node.children) {
+          if (c.field === 'body') this.visit(c, { fn, loops: [] });
+          else this.visit(c, ctx);
+        }
+        return;
+      }
+      case 'for_statement':
+        return this.forStatement(node, ctx);
+      case 'while_statement':
+        return this.whileStatement(node, ctx);
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'dictionary_comprehension':
+      case 'generator_expression':
+        return this.comprehension(node, ctx);
+      case 'call':
+        this.call(node, node, ctx);
+        break;
+      case 'await': {
+        this.awaits.push({ start: node.start, end: node.end, fn: ctx.fn });
+        const operand = firstNamed(node);
+        const inner = operand ? unparen(operand) : undefined;
+        if (inner && isAwaitableAttr(inner, this.r)) this.call(inner, inner, ctx);
+        break;
+      }
+      case 'block':
+        if (ctx.fn && this.r.scopeFor(node).fn === ctx.fn) this.block(node, ctx);
+        break;
+    }
+    for (const c of node.children) this.visit(c, ctx);
+  }
+
+  private call(node: PyNode, at: PyNode, ctx: Ctx): void {
+    const info = this.calls_.analyze(node);
+    const id = this.calls.length;
+    const callee = node.type === 'call' ? field(node, 'function') : node;
+    const span = { start: at.start, end: at.end };
+    const innermost = ctx.loops[ctx.loops.length - 1];
+    const fact: CallFact = {
+      id,
+      span,
+      calleeSpan: callee ? { start: callee.start, end: callee.end } : span,
+      calleeText: this.calls_.calleeText(node),
+      effect: this.effectInContext(info, ctx.fn),
+      operation: info.operation,
+      resource: info.resource,
+      connectionKey: info.connectionKey,
+      functionId: ctx.fn?.id,
+      loopIds: ctx.loops.map((l) => l.id).reverse(),
+      afterAwaitInLoop: innermost ? this.awaitBefore(innermost.body, node.start, ctx.fn) : false,
+      namesRead: this.callNames(node),
+      awaited: node.type === 'call' ? isAwaited(node) : true,
+    };
+    this.calls.push(fact);
+    this.callIds.set(node, id);
+    if (node.type === 'call') this.offsets.visitCall(node, info, ctx.fn);
+  }
+
+  /** On the event loop the blocking part matters; elsewhere the query part (N+1 in sync code too). */
+  private effectInContext(info: CallInfo, fn: FunctionInfo | undefined): Effect | undefined {
+    const onLoop = fn ? this.onLoop.get(fn) === true : false;
+    if (onLoop) return info.blocking ?? (info.query && !info.queryInSyncOnly ? info.query : undefined);
+    return info.query ?? info.blocking;
+  }
+
+  private awaitBefore(body: Span, pos: number, fn: FunctionInfo | undefined): boolean {
+    for (let i = this.awaits.length - 1; i >= 0; i--) {
+      const a = this.awaits[i];
+      if (a.start < body.start) break;
+      if (a.fn === fn && a.end <= pos) return true;
+    }
+    return false;
+  }
+
+  /** Root names read by the receiver and the arguments. */
+  private callNames(node: PyNode): string[] {
+    const reads = new Set<string>();
+    const src = (n: PyNode) => this.src(n);
+    if (node.type === 'call') {
+      const callee = field(node, 'function');
+      const c = callee ? unparen(callee) : undefined;
+      if (c?.type === 'attribute') {
+        const obj = field(c, 'object');
+        if (obj) namesOf(obj, src, { reads, writes: new Set() });
+      }
+      const args = field(node, 'arguments');
+      if (args) namesOf(args, src, { reads, writes: new Set() });
+    } else {
+      namesOf(node, src, { reads, writes: new Set() });
+    }
+    return [...reads];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Loops
+
+  private newLoop(fact: Omit<LoopFact, 'id'>): LoopFact {
+    const loop: LoopFact = { id: this.loops.length, ...fact };
+    this.loops.push(loop);
+    return loop;
+  }
+
+  private forStatement(node: PyNode, ctx: Ctx): void {
+    const left = field(node, 'left');
+    const right = field(node, 'right');
+    const body = field(node, 'body');
+    const isAsync = hasChild(node, 'async');
+    if (left) this.visit(left, ctx);
+    if (right) this.visit(right, ctx);
+    if (body) {
+      const loop = this.newLoop({
+        kind: isAsync ? 'async-for' : 'for-of',
+        span: spanOf(node),
+        bodySpan: spanOf(body),
+        iterableText: right ? oneLine(this.src(right)) : undefined,
+        functionId: ctx.fn?.id,
+        overCollection: right ? !this.openEndedIterable(right) : true,
+        exitsInFirstIteration: alwaysExits(body) && !continues(body),
+        literalSize: right ? literalSize(right) : undefined,
+        carriedNames: this.carriedNames(node, body, left, undefined, ctx.fn),
+        startsTogether: false,
+        sleeps: this.sleeps(body),
+      });
+      this.visit(body, { fn: ctx.fn, loops: [...ctx.loops, { id: loop.id, body: loop.bodySpan }] });
+    }
+    const alt = field(node, 'alternative');
+    if (alt) this.visit(alt, ctx);
+  }
+
+  private whileStatement(node: PyNode, ctx: Ctx): void {
+    const cond = field(node, 'condition');
+    const body = field(node, 'body');
+    if (cond) this.visit(cond, ctx);
+    if (body) {
+      const queue = cond ? this.poppedQueue(cond, body) : undefined;
+      const loop = this.newLoop({
+        kind: 'while',
+        span: spanOf(node),
+        bodySpan: spanOf(body),
+        iterableText: queue,
+        functionId: ctx.fn?.id,
+        overCollection: queue !== undefined,
+        exitsInFirstIteration: alwaysExits(body) && !continues(body),
+        carriedNames: this.carriedNames(node, body, undefined, cond, ctx.fn),
+        startsTogether: false,
+        sleeps: this.sleeps(body),
+      });
+      this.visit(body, { fn: ctx.fn, loops: [...ctx.loops, { id: loop.id, body: loop.bodySpan }] });
+    }
+    const alt = field(node, 'alternative');
+    if (alt) this.visit(alt, ctx);
+  }
+
+  /**
+   * `[f(x) for x in xs if p(x) for y in g(x)]`: each `for` clause is a loop; the first iterable
+   * runs once, everything after a clause runs once per element of it.
+   */
+  private comprehension(node: PyNode, ctx: Ctx): void {
+    const body = field(node, 'body');
+    const parts = node.children.filter((c) => c.named && c.field !== 'body' && c.type !== 'comment');
+    const together = this.startsTogether(node);
+    let loops = ctx.loops;
+    let first = true;
+    for (const part of parts) {
+      if (part.type === 'for_in_clause') {
+        const right = field(part, 'right');
+        if (right) this.visit(right, first ? ctx : { fn: ctx.fn, loops });
+        const left = field(part, 'left');
+        if (left) this.visit(left, { fn: ctx.fn, loops });
+        const bodySpan = body ? spanOf(body) : spanOf(node);
+        const loop = this.newLoop({
+          kind: 'comprehension',
+          span: spanOf(node),
+          bodySpan,
+          iterableText: right ? oneLine(this.src(right)) : undefined,
+          functionId: ctx.fn?.id,
+          overCollection: right ? !this.openEndedIterable(right) : true,
+          exitsInFirstIteration: false,
+          literalSize: right ? literalSize(right) : undefined,
+          carriedNames: [],
+          startsTogether: together,
+          sleeps: false,
+        });
+        loops = [...loops, { id: loop.id, body: { start: part.end, end: node.end } }];
+        first = false;
+      } else {
+        this.visit(part, { fn: ctx.fn, loops });
+      }
+    }
+    if (body) this.visit(body, { fn: ctx.fn, loops });
+  }
+
+  /** A comprehension handed to `asyncio.gather(*[...])`: its coroutines start together. */
+  private startsTogether(node: PyNode): boolean {
+    let p = node.parent;
+    if (p?.type === 'list_splat') p = p.parent;
+    if (p?.type !== 'argument_list' && p?.type !== 'call') return false;
+    const call = p.type === 'call' ? p : p.parent;
+    if (!call || call.type !== 'call') return false;
+    const q = qnameOf(this.r.valueOf(field(call, 'function')));
+    return !!q && /^asyncio\.(gather|wait|as_completed)$/.test(q);
+  }
+
+  /** `itertools.count()`, `iter(f, sentinel)`: no collection behind the loop. */
+  private openEndedIterable(iter: PyNode): boolean {
+    const n = unparen(iter);
+    if (n.type !== 'call') return false;
+    const callee = field(n, 'function');
+    const text = callee ? this.src(callee) : '';
+    if (/^(itertools\.)?(count|cycle|repeat)$/.test(text)) return true;
+    const args = field(n, 'arguments');
+    return text === 'iter' && !!args && namedChildren(args).length === 2;
+  }
+
+  /** `while queue: item = queue.pop()` walks a collection; names the queue. */
+  private poppedQueue(cond: PyNode, body: PyNode): string | undefined {
+    const names = new Set<string>();
+    namesOf(cond, (n) => this.src(n), { reads: names, writes: new Set() });
+    let found: string | undefined;
+    walkSameFunction(body, (n) => {
+      if (found) return false;
+      if (n.type !== 'call') return;
+      const callee = field(n, 'function');
+      if (callee?.type === 'attribute') {
+        const obj = field(callee, 'object');
+        const m = this.src(field(callee, 'attribute') ?? callee);
+        if (obj?.type === 'identifier' && names.has(this.src(obj)) && /^(pop|popleft|popitem|get|get_nowait)$/.test(m)) found = this.src(obj);
+      } else if (callee && /^(heapq\.)?heappop$/.test(this.src(callee))) {
+        const arg = namedChildren(field(n, 'arguments') ?? n)[0];
+        if (arg?.type === 'identifier' && names.has(this.src(arg))) found = this.src(arg);
+      }
+    });
+    return found;
+  }
+
+  private sleeps(body: PyNode): boolean {
+    let found = false;
+    walkSameFunction(body, (n) => {
+      if (found) return false;
+      if (n.type === 'call' && this.calls_.analyze(n).operation === 'sleep') found = true;
+    });
+    return found;
+  }
+
+  /**
+   * Names bound before the loop that the loop reassigns after reading them: the value flows from
+   * one iteration to the next (a pagination cursor, a polling state).
+   */
+  private carriedNames(loop: PyNode, body: PyNode, target: PyNode | undefined, cond: PyNode | undefined, fn: FunctionInfo | undefined): string[] {
+    const own = new Set(target ? targetNames(target).map((t) => this.src(t)) : []);
+    const firstRead = new Map<string, number>();
+    const firstWrite = new Map<string, number>();
+    const record = (name: string, pos: number, write: boolean) => {
+      const m = write ? firstWrite : firstRead;
+      if (!m.has(name) || m.get(name)! > pos) m.set(name, pos);
+    };
+    const src = (n: PyNode) => this.src(n);
+    if (cond) namesOf(cond, src, undefined, record);
+    namesOf(body, src, undefined, record);
+    const scope = fn ? fn.scope : this.r.tree.module;
+    const out: string[] = [];
+    for (const [name, w] of firstWrite) {
+      if (own.has(name)) continue;
+      const r = firstRead.get(name);
+      if (r === undefined || r > w) continue;
+      const found = lookup(scope, name);
+      const before = !!found && (found.scope !== scope || scope.globals.has(name) || scope.nonlocals.has(name) || found.bindings.some((b) => b.pos < loop.start));
+      if (before) out.push(name);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Statement blocks (sequential-awaits)
+
+  private block(node: PyNode, ctx: Ctx): void {
+    const statements: StatementFact[] = [];
+    const src = (n: PyNode) => this.src(n);
+    for (const stmt of node.children) {
+      if (!stmt.named || stmt.type === 'comment') continue;
+      const names = namesOf(stmt, src);
+      const single = singleAwait(stmt);
+      const awaitCount = countAwaits(stmt);
+      let fact: StatementFact;
+      if (single) {
+        const operand = firstNamed(single);
+        const inner = operand ? unparen(operand) : undefined;
+        fact = {
+          span: spanOf(stmt),
+          await: {
+            span: spanOf(single),
+            // The call fact is created when the walk reaches it; ids are assigned lazily below.
+            callId: undefined,
+            exprText: operand ? this.src(operand) : '',
+          },
+          otherAwait: awaitCount > 1,
+          namesRead: [...names.reads],
+          namesWritten: [...names.writes],
+          exits: stmt.type === 'return_statement' || containsExit(stmt),
+        };
+        if (inner) this.pendingAwaits.push({ fact, node: inner });
+      } else {
+        fact = {
+          span: spanOf(stmt),
+          otherAwait: awaitCount > 0,
+          namesRead: [...names.reads],
+          namesWritten: [...names.writes],
+          exits: containsExit(stmt),
+        };
+      }
+      statements.push(fact);
+    }
+    this.blocks.push({ functionId: ctx.fn?.id, span: spanOf(node), statements });
+  }
+
+  private readonly pendingAwaits: { fact: StatementFact; node: PyNode }[] = [];
+
+  /** Links each single-await statement to the call fact of its awaited call. */
+  finish(): void {
+    for (const { fact, node } of this.pendingAwaits) {
+      const id = this.callIds.get(node);
+      if (id !== undefined && fact.await) fact.await.callId = id;
+    }
+  }
+}
+
+/** `x = await f()`, `await f()`, `a, b = await g`, `return await f()`: the one top-level await. */
+function singleAwait(stmt: PyNode): PyNode | undefined {
+  let expr: PyNode | undefined;
+  if (stmt.type === 'expression_statement') expr = firstNamed(stmt);
+  else if (stmt.type === 'return_statement') expr = firstNamed(stmt);
+  if (!expr) return undefined;
+  expr = unparen(expr);
+  while (expr && (expr.type === 'assignment' || expr.type === 'augmented_assignment')) {
+    const right = field(expr, 'right');
+    expr = right ? unparen(right) : undefined;
+  }
+  return expr?.type === 'await' ? expr : undefined;
+}
+
+/** Awaits outside nested functions, counting `async for`/`async with` (they await implicitly). */
+function countAwaits(stmt: PyNode): number {
+  if (stmt.type === 'function_definition' || stmt.type === 'class_definition' || stmt.type === 'decorated_definition') return 0;
+  let n = 0;
+  walkSameFunction(stmt, (c) => {
+    if (c.type === 'await' && c.named) n++;
+    else if ((c.type === 'for_statement' || c.type === 'with_statement' || c.type === 'for_in_clause') && hasChild(c, 'async')) n++;
+    if (c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') return c === stmt ? undefined : false;
+  });
+  return n;
+}
+
+/** The statement is, or contains, a return/raise, or a break/continue of the enclosing loop. */
+function containsExit(stmt: PyNode): boolean {
+  if (STATEMENT_EXITS.has(stmt.type)) return true;
+  let found = false;
+  const stack: [PyNode, boolean][] = [[stmt, false]];
+  while (stack.length && !found) {
+    const [n, inLoop] = stack.pop()!;
+    if (n !== stmt && (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition')) continue;
+    if (n.type === 'return_statement' || n.type === 'raise_statement') found = true;
+    else if ((n.type === 'break_statement' || n.type === 'continue_statement') && !inLoop) found = true;
+    const nested = inLoop || (n !== stmt && LOOP_TYPES.has(n.type));
+    for (const c of n.children) stack.push([c, nested || (n === stmt && LOOP_TYPES.has(n.type) && c.field === 'body')]);
+  }
+  return found;
+}
+
+/** The block always leaves (return/raise/break) before its end. */
+export function alwaysExits(block: PyNode | undefined): boolean {
+  if (!block) return false;
+  const stmts = namedChildren(block);
+  const last = stmts[stmts.length - 1];
+  if (!last) return false;
+  switch (last.type) {
+    case 'return_statement':
+    case 'raise_statement':
+    case 'break_statement':
+      return true;
+    case 'if_statement': {
+      const alts = last.children.filter((c) => c.field === 'alternative');
+      const hasElse = alts.some((a) => a.type === 'else_clause');
+      if (!hasElse) return false;
+      return alwaysExits(field(last, 'consequence')) && alts.every((a) => alwaysExits(field(a, a.type === 'else_clause' ? 'body' : 'consequence')));
+    }
+    case 'with_statement':
+      return alwaysExits(field(last, 'body'));
+    case 'try_statement': {
+      const fin = last.children.find((c) => c.type === 'finally_clause');
+      if (fin && alwaysExits(namedChildren(fin).find((c) => c.type === 'block'))) return true;
+      const excepts = last.children.filter((c) => c.type === 'except_clause');
+      return alwaysExits(field(last, 'body')) && excepts.every((e) => alwaysExits(namedChildren(e).find((c) => c.type === 'block')));
+    }
+    default:
+      return false;
+  }
+}
+
+/** A `continue` of this loop (not of a nested one) in its body. */
+function continues(body: PyNode): boolean {
+  let found = false;
+  walkSameFunction(body, (n) => {
+    if (found) return false;
+    if (n !== body && LOOP_TYPES.has(n.type)) return false;
+    if (n.type === 'continue_statement') found = true;
+  });
+  return found;
+}
+
+function literalSize(iter: PyNode): number | undefined {
+  const n = unparen(iter);
+  if (n.type !== 'list' && n.type !== 'tuple' && n.type !== 'set') return undefined;
+  const items = namedChildren(n);
+  if (items.some((i) => i.type === 'list_splat' || i.type === 'parenthesized_list_splat')) return undefined;
+  return items.length;
+}
+
+function spanOf(n: PyNode): Span {
+  return { start: n.start, end: n.end };
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export { COMPREHENSIONS };

@@ -1,0 +1,48 @@
+import type { Config } from '../../core/config';
+import type { FileFacts, Language } from '../../core/model';
+import type { FileSummary, ProjectIndex } from '../../core/project';
+import { emptySummary } from '../../core/project';
+import type { Frontend } from '../index';
+import { analyseFile, firstErrorLine } from './analysis';
+import { FactWalker } from './facts';
+import { initPythonParser, parserProblem } from './parser';
+import { buildSummary } from './summary';
+
+/**
+ * The Python front-end: tree-sitter (web-tree-sitter with the grammar wasm of the
+ * `tree-sitter-python` package) → scopes and name resolution → the language-neutral facts.
+ * Never throws: a file that cannot be analysed gets a note saying why.
+ */
+export const pythonFrontend: Frontend = {
+  languages: ['python'],
+  init: initPythonParser,
+  summarize(file: string, text: string, _language: Language, config: Config, project?: ProjectIndex): FileSummary {
+    try {
+      const a = analyseFile(file, text, config, project);
+      return a ? buildSummary(a) : emptySummary(file, 'python');
+    } catch {
+      return emptySummary(file, 'python');
+    }
+  },
+  extract(file: string, text: string, _language: Language, config: Config, project?: ProjectIndex): FileFacts {
+    const empty = (notes: string[]): FileFacts => ({ file, language: 'python', text, functions: [], loops: [], calls: [], blocks: [], offsets: [], notes });
+    const problem = parserProblem();
+    if (problem) return empty([`${file}: Python analysis is not available (${problem}); skipped`]);
+    try {
+      const a = analyseFile(file, text, config, project);
+      if (!a) return empty([`${file}: the Python parser could not read the file; skipped`]);
+      const notes: string[] = [];
+      if (a.parsed.hasError) {
+        const line = firstErrorLine(a.parsed.root, text);
+        notes.push(`${file}: syntax error${line ? ` at line ${line}` : ''}; the parts of the file that parse were analysed`);
+      }
+      const walker = new FactWalker(a.resolver, a.calls, a.roles);
+      walker.walk(a.parsed.root);
+      walker.finish();
+      return walker.facts(file, text, notes);
+    } catch (err) {
+      if (err instanceof RangeError) return empty([`${file}: nested too deeply to analyse; skipped`]);
+      return empty([`${file}: could not be analysed (${err instanceof Error ? err.message : String(err)}); skipped`]);
+    }
+  },
+};
