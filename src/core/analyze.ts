@@ -8,6 +8,7 @@ import { emptySummary } from './project';
 import type { Rule } from './rule';
 import { isSuppressed, parseSuppressions } from './suppress';
 import { frontendFor, initFrontends } from '../frontends';
+import { isStackOverflow, runWithDeepStack } from './deep-stack';
 import { allRules } from '../rules';
 
 export interface AnalyzeInput {
@@ -59,8 +60,15 @@ export function summarize(input: AnalyzeInput): FileSummary {
   if (!language) return emptySummary(input.file, 'typescript');
   const frontend = frontendFor(language);
   if (!frontend) return emptySummary(input.file, language);
+  const config = input.config ?? defaultConfig();
   try {
-    return frontend.summarize(input.file, input.text, language, input.config ?? defaultConfig(), input.project);
+    return withDeepStackRetry(
+      () => frontend.summarize(input.file, input.text, language, config, input.project),
+      'summarize',
+      input,
+      language,
+      config,
+    ) ?? emptySummary(input.file, language);
   } catch {
     return emptySummary(input.file, language);
   }
@@ -75,7 +83,9 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   const config = input.config ?? defaultConfig();
   let facts: FileFacts;
   try {
-    facts = frontend.extract(input.file, input.text, language, config, input.project);
+    const extracted = withDeepStackRetry(() => frontend.extract(input.file, input.text, language, config, input.project), 'extract', input, language, config);
+    if (!extracted) return { findings: [], notes: [`${input.file}: nested too deeply to analyse even on a large stack; skipped`] };
+    facts = extracted;
   } catch (err) {
     return { findings: [], notes: [`${input.file}: internal error while reading the file, skipped (${describe(err)})`] };
   }
@@ -93,6 +103,17 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   const kept = findings.filter((f) => !isSuppressed(f, sup, lines));
   kept.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
   return { findings: kept, notes, facts };
+}
+
+/** Runs `f`; if the input is nested too deeply for this thread's stack, reruns it on a big-stack worker. */
+function withDeepStackRetry<T>(f: () => T, kind: 'extract' | 'summarize', input: AnalyzeInput, language: Language, config: Config): T | undefined {
+  try {
+    return f();
+  } catch (err) {
+    if (!isStackOverflow(err)) throw err;
+    const summaries = (input.project as { allSummaries?: () => FileSummary[] } | undefined)?.allSummaries?.();
+    return runWithDeepStack<T>({ kind, file: input.file, text: input.text, language, config, summaries });
+  }
 }
 
 function enabledRules(language: Language, config: Config): Rule[] {

@@ -62,6 +62,11 @@ export class SummaryIndex implements ProjectIndex {
     return found;
   }
 
+  /** Every summary (plain JSON), to hand the index to a worker thread. */
+  allSummaries(): FileSummary[] {
+    return [...this.byFile.values()];
+  }
+
   findClass(name: string): Record<string, FunctionSummary> | undefined {
     return this.classes.get(name);
   }

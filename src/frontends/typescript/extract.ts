@@ -34,6 +34,7 @@ import {
 import type { Binding } from './scope';
 import { Scope } from './scope';
 import { sqlFromLiteral } from './sql-literal';
+import { getMaxDepth } from '../depth';
 
 /** Array methods whose callback runs once per element. */
 const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
@@ -43,8 +44,7 @@ const SEQUENTIAL_ITERATION = new Set(['reduce', 'reduceRight']);
 const LOOP_FUNCTIONS = new Set(['pMap', 'pMapSeries', 'mapSeries', 'eachSeries', 'mapLimit', 'eachLimit']);
 /** Names that take a query result out of a queue: `while (queue.length) { const job = queue.shift(); … }`. */
 const DEQUEUE_METHODS = new Set(['shift', 'pop', 'dequeue', 'poll']);
-/** Deepest nesting we walk; beyond it the file is analysed partially rather than overflow the stack. */
-const MAX_DEPTH = 1500;
+const MUTATING_METHODS = new Set(['push', 'set', 'add', 'unshift', 'splice', 'assign', 'delete', 'clear']);
 
 interface ClassInfo {
   name: string;
@@ -80,8 +80,37 @@ interface CallRecord {
   runsIn?: number;
 }
 
+/**
+ * What a piece of code reads and writes, gathered during the one walk so that statements, calls
+ * and loop bodies know their names without walking their subtrees again (deep nesting stays linear).
+ */
 interface Accumulator {
+  kind: 'stmt' | 'call' | 'loop' | 'function' | 'switch';
   reads: Set<string>;
+  writes: Set<string>;
+  declared: Set<string>;
+  /** Identifiers used as an index (`xs[i]`). */
+  indexed: Set<string>;
+  /** A return/throw that leaves the enclosing function. */
+  leaves: boolean;
+  /** A break/continue that leaves this statement. */
+  jumps: boolean;
+  continues: boolean;
+  /** `const job = queue.shift()`: the collection drained. */
+  dequeued?: string;
+}
+
+function union(into: Set<string>, from: Set<string>): Set<string> {
+  if (from.size > into.size) {
+    for (const x of into) from.add(x);
+    return from;
+  }
+  for (const x of from) into.add(x);
+  return into;
+}
+
+function newAcc(kind: Accumulator['kind']): Accumulator {
+  return { kind, reads: new Set(), writes: new Set(), declared: new Set(), indexed: new Set(), leaves: false, jumps: false, continues: false };
 }
 
 interface StmtRecord {
@@ -122,10 +151,11 @@ export class Extractor {
   private scope: Scope = this.moduleScope;
   private fn: FunctionCtx | undefined;
   private readonly accStack: Accumulator[] = [];
+  private readonly callByNode = new Map<ts.Node, CallRecord>();
   private readonly stmtStack: StmtRecord[] = [];
   private clsStack: ClassInfo[] = [];
   private depth = 0;
-  private deepNoted = false;
+  private readonly maxDepth = getMaxDepth();
   /** Export name → local name (`export { a as b }`, `module.exports = { … }`). */
   readonly exportNames = new Map<string, string>();
 
@@ -679,29 +709,29 @@ export class Extractor {
     for (const st of statements) {
       const rec: StmtRecord = {
         fact: { span: this.span(st), otherAwait: false, namesRead: [], namesWritten: [], exits: false },
-        acc: { reads: new Set() },
+        acc: newAcc('stmt'),
         awaits: 0,
       };
       rec.topAwait = topLevelAwait(st);
       this.stmtStack.push(rec);
-      this.accStack.push(rec.acc);
+      this.pushAcc(rec.acc);
       this.visit(st);
-      this.accStack.pop();
       this.stmtStack.pop();
-      rec.fact.namesRead = [...rec.acc.reads];
-      rec.fact.namesWritten = writtenNames(st);
-      rec.fact.exits = mayExit(st);
+      // Only blocks of several statements can hold a group of awaits; skip the copies otherwise.
+      if (statements.length > 1) {
+        rec.fact.namesRead = [...rec.acc.reads];
+        rec.fact.namesWritten = [...rec.acc.writes, ...rec.acc.declared];
+      }
+      rec.fact.exits = rec.acc.leaves || rec.acc.jumps || rec.acc.continues;
+      this.popAcc();
       if (rec.topAwait) {
         const callNode = callUnder(rec.topAwait.expression);
-        const callRec = callNode ? this.calls.find((c) => c.node === callNode) : undefined;
+        const callRec = callNode ? this.callByNode.get(callNode) : undefined;
         rec.fact.await = { span: this.span(rec.topAwait), exprText: this.text(rec.topAwait.expression), callId: callRec?.fact.id };
         rec.fact.otherAwait = rec.awaits > 1;
       } else {
         rec.fact.otherAwait = rec.awaits > 0;
       }
-      // Reads flow up to enclosing statements and calls.
-      const parent = this.accStack[this.accStack.length - 1];
-      if (parent) for (const r of rec.acc.reads) parent.reads.add(r);
       const parentStmt = this.stmtStack[this.stmtStack.length - 1];
       if (parentStmt) parentStmt.awaits += rec.awaits;
       block.statements.push(rec.fact);
@@ -710,12 +740,9 @@ export class Extractor {
   }
 
   private visit(node: ts.Node): void {
-    if (this.depth > MAX_DEPTH) {
-      if (!this.deepNoted) {
-        this.deepNoted = true;
-        this.notes.push(`${this.file}: nesting deeper than ${MAX_DEPTH} levels was not analysed`);
-      }
-      return;
+    if (this.depth > this.maxDepth) {
+      // Too deep for this thread's stack: analyze() reruns the file on a worker with a large stack.
+      throw new RangeError('Maximum call stack size exceeded (nesting too deep)');
     }
     this.depth++;
     try {
@@ -750,6 +777,15 @@ export class Extractor {
       case ts.SyntaxKind.VariableDeclaration: {
         const d = node as ts.VariableDeclaration;
         if (d.initializer) this.visit(d.initializer);
+        const acc = this.top();
+        if (acc) {
+          for (const n of bindingNames(d.name)) acc.declared.add(n.text);
+          const init = d.initializer ? skipOuter(d.initializer) : undefined;
+          const call = init && ts.isAwaitExpression(init) ? skipOuter(init.expression) : init;
+          if (call && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && DEQUEUE_METHODS.has(call.expression.name.text)) {
+            acc.dequeued = this.calleeText(call.expression.expression);
+          }
+        }
         if (this.scope !== this.moduleScope || !isTopLevel(d)) this.declareVariable(d, this.scope);
         return;
       }
@@ -807,7 +843,7 @@ export class Extractor {
       }
       case ts.SyntaxKind.Identifier: {
         const id = node as ts.Identifier;
-        if (isReadPosition(id)) this.accStack[this.accStack.length - 1]?.reads.add(id.text);
+        if (isReadPosition(id)) this.top()?.reads.add(id.text);
         return;
       }
       case ts.SyntaxKind.PropertyAssignment: {
@@ -818,7 +854,7 @@ export class Extractor {
       }
       case ts.SyntaxKind.ShorthandPropertyAssignment: {
         const p = node as ts.ShorthandPropertyAssignment;
-        this.accStack[this.accStack.length - 1]?.reads.add(p.name.text);
+        this.top()?.reads.add(p.name.text);
         return;
       }
       case ts.SyntaxKind.PropertyAccessExpression: {
@@ -846,12 +882,96 @@ export class Extractor {
       case ts.SyntaxKind.BinaryExpression: {
         const b = node as ts.BinaryExpression;
         this.visitChildren(b);
+        if (b.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && b.operatorToken.kind <= ts.SyntaxKind.LastAssignment) this.noteAssignment(b.left);
         this.noteCommonJsExport(b);
+        return;
+      }
+      case ts.SyntaxKind.PrefixUnaryExpression:
+      case ts.SyntaxKind.PostfixUnaryExpression: {
+        const u = node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
+        this.visit(u.operand);
+        if (u.operator === ts.SyntaxKind.PlusPlusToken || u.operator === ts.SyntaxKind.MinusMinusToken) this.noteAssignment(u.operand);
+        return;
+      }
+      case ts.SyntaxKind.ElementAccessExpression: {
+        const e = node as ts.ElementAccessExpression;
+        this.visitChildren(e);
+        const arg = skipOuter(e.argumentExpression);
+        if (ts.isIdentifier(arg)) this.top()?.indexed.add(arg.text);
+        return;
+      }
+      case ts.SyntaxKind.ReturnStatement:
+      case ts.SyntaxKind.ThrowStatement: {
+        this.visitChildren(node);
+        const acc = this.top();
+        if (acc) acc.leaves = true;
+        return;
+      }
+      case ts.SyntaxKind.BreakStatement:
+      case ts.SyntaxKind.ContinueStatement: {
+        const acc = this.top();
+        if (acc) {
+          acc.jumps = true;
+          if (node.kind === ts.SyntaxKind.ContinueStatement) acc.continues = true;
+        }
+        return;
+      }
+      case ts.SyntaxKind.CaseBlock: {
+        this.pushAcc(newAcc('switch'));
+        this.visitChildren(node);
+        this.popAcc();
         return;
       }
       default:
         this.visitChildren(node);
     }
+  }
+
+  private pushAcc(acc: Accumulator): void {
+    this.accStack.push(acc);
+  }
+
+  /** Pops an accumulator and merges it into its parent, respecting function and loop boundaries. */
+  private popAcc(): Accumulator {
+    const acc = this.accStack.pop()!;
+    const parent = this.accStack[this.accStack.length - 1];
+    if (!parent) return acc;
+    // The child's sets are not used after this point, so the larger one is kept (union by size
+    // keeps deeply nested code linear-logarithmic instead of quadratic).
+    parent.reads = union(parent.reads, acc.reads);
+    if (acc.kind === 'function') return acc;
+    parent.writes = union(parent.writes, acc.writes);
+    parent.declared = union(parent.declared, acc.declared);
+    parent.indexed = union(parent.indexed, acc.indexed);
+    parent.leaves ||= acc.leaves;
+    parent.dequeued ??= acc.dequeued;
+    if (acc.kind === 'loop') return acc;
+    parent.continues ||= acc.continues;
+    if (acc.kind !== 'switch') parent.jumps ||= acc.jumps;
+    else parent.jumps ||= acc.continues;
+    return acc;
+  }
+
+  private top(): Accumulator | undefined {
+    return this.accStack[this.accStack.length - 1];
+  }
+
+  private noteAssignment(target: ts.Expression): void {
+    const acc = this.top();
+    if (!acc) return;
+    const t = skipOuter(target);
+    if (ts.isArrayLiteralExpression(t) || ts.isObjectLiteralExpression(t)) {
+      for (const el of ts.isArrayLiteralExpression(t) ? t.elements : t.properties) {
+        if (ts.isShorthandPropertyAssignment(el)) acc.writes.add(el.name.text);
+        else if (ts.isPropertyAssignment(el)) this.noteAssignment(el.initializer);
+        else if (ts.isSpreadElement(el) || ts.isSpreadAssignment(el)) this.noteAssignment(el.expression);
+        else if (ts.isBinaryExpression(el)) this.noteAssignment(el.left);
+        else if (ts.isExpression(el)) this.noteAssignment(el);
+      }
+      return;
+    }
+    const root = rootIdentifier(t);
+    if (root) acc.writes.add(root);
   }
 
   private withScope(f: () => void): void {
@@ -947,6 +1067,7 @@ export class Extractor {
         }
         if (p.initializer) this.visit(p.initializer);
       });
+      this.pushAcc(newAcc('function'));
       if (node.body) {
         if (ts.isBlock(node.body)) {
           this.hoist(node.body.statements, this.scope);
@@ -955,6 +1076,7 @@ export class Extractor {
           this.visit(node.body);
         }
       }
+      this.popAcc();
     });
     this.fn = saved;
   }
@@ -1002,6 +1124,21 @@ export class Extractor {
     }
   }
 
+  /** Walks a loop body in its own accumulator, then fills what the body told us. */
+  private walkLoopBody(loop: LoopFact, body: ts.Statement, extra?: () => void): Accumulator {
+    const acc = newAcc('loop');
+    this.pushAcc(acc);
+    this.inLoop(loop, () => {
+      this.visit(body);
+      extra?.();
+    });
+    loop.carriedNames = [...acc.writes].filter((n) => !acc.declared.has(n));
+    loop.exitsInFirstIteration = endsInExit(body) && !acc.continues;
+    const indexed = new Set(acc.indexed);
+    this.popAcc();
+    return { ...acc, indexed };
+  }
+
   private visitForEachLoop(node: ts.ForOfStatement | ts.ForInStatement): void {
     this.visit(node.expression);
     const iter = skipOuter(node.expression);
@@ -1009,8 +1146,6 @@ export class Extractor {
     const loop = this.newLoop(ts.isForOfStatement(node) ? 'for-of' : 'for-in', node, node.statement, {
       iterableText: this.text(node.expression),
       literalSize,
-      exitsInFirstIteration: exitsFirstIteration(node.statement),
-      carriedNames: carriedNames(node.statement, node.initializer),
     });
     this.withScope(() => {
       if (ts.isVariableDeclarationList(node.initializer)) {
@@ -1019,7 +1154,7 @@ export class Extractor {
           for (const n of bindingNames(d.name)) this.scope.declare(n.text, { typeId: ts.isIdentifier(d.name) ? elemType : undefined, decl: d, known: elemType ? true : undefined, loopVar: true } as Binding);
         }
       } else this.visit(node.initializer);
-      this.inLoop(loop, () => this.visit(node.statement));
+      this.walkLoopBody(loop, node.statement);
     });
   }
 
@@ -1029,35 +1164,29 @@ export class Extractor {
         if (ts.isVariableDeclarationList(node.initializer)) for (const d of node.initializer.declarations) this.visit(d);
         else this.visit(node.initializer);
       }
-      const cond = node.condition ? this.text(node.condition) : '';
       const counters = node.initializer && ts.isVariableDeclarationList(node.initializer) ? node.initializer.declarations.flatMap((d) => bindingNames(d.name).map((n) => n.text)) : [];
-      const bodyText = this.text(node.statement);
-      const indexes = counters.some((c) => new RegExp(`\\[\\s*${escapeRe(c)}\\s*\\]`).test(bodyText));
-      const loop = this.newLoop('for', node, node.statement, {
-        iterableText: iterableOfCondition(cond),
-        overCollection: /\.(length|size)\b/.test(cond) || indexes,
-        exitsInFirstIteration: exitsFirstIteration(node.statement),
-        carriedNames: carriedNames(node.statement, undefined),
-      });
+      const condLength = node.condition ? lengthOperand(node.condition) : undefined;
+      const loop = this.newLoop('for', node, node.statement, { iterableText: condLength ? this.calleeText(condLength) : undefined, overCollection: !!condLength });
       if (node.condition) this.visit(node.condition);
-      this.inLoop(loop, () => {
-        this.visit(node.statement);
+      const acc = this.walkLoopBody(loop, node.statement, () => {
         if (node.incrementor) this.visit(node.incrementor);
       });
+      // `for (let i = 0; i < n; i++) { … xs[i] … }` walks a collection by index.
+      if (!loop.overCollection && counters.some((c) => acc.indexed.has(c))) loop.overCollection = true;
+      // The counter is advanced by the loop itself; it is not a pagination cursor.
+      loop.carriedNames = loop.carriedNames.filter((n) => !counters.includes(n));
     });
   }
 
   private visitWhileLoop(node: ts.WhileStatement | ts.DoStatement): void {
-    const bodyText = this.text(node.statement);
-    const dequeues = /\b(const|let|var)\s+[\w{}\s,[\]]+=\s*(await\s+)?[\w.]+\.(shift|pop|dequeue|poll)\s*\(/.test(bodyText);
-    const loop = this.newLoop(ts.isWhileStatement(node) ? 'while' : 'do-while', node, node.statement, {
-      iterableText: dequeues ? dequeueSource(bodyText) : undefined,
-      overCollection: dequeues,
-      exitsInFirstIteration: exitsFirstIteration(node.statement),
-      carriedNames: carriedNames(node.statement, undefined),
-    });
+    const loop = this.newLoop(ts.isWhileStatement(node) ? 'while' : 'do-while', node, node.statement, { overCollection: false });
     if (ts.isWhileStatement(node)) this.visit(node.expression);
-    this.inLoop(loop, () => this.visit(node.statement));
+    const acc = this.walkLoopBody(loop, node.statement);
+    // `while (queue.length) { const job = queue.shift(); … }` drains a collection.
+    if (acc.dequeued) {
+      loop.overCollection = true;
+      loop.iterableText = acc.dequeued;
+    }
     if (ts.isDoStatement(node)) this.visit(node.expression);
   }
 
@@ -1065,7 +1194,7 @@ export class Extractor {
 
   private visitCall(node: ts.CallExpression | ts.TaggedTemplateExpression): void {
     const res = this.resolveCallee(node);
-    const acc: Accumulator = { reads: new Set() };
+    const acc = newAcc('call');
     const callee = ts.isCallExpression(node) ? node.expression : node.tag;
     const args: readonly ts.Expression[] = ts.isCallExpression(node) ? node.arguments : [node.template];
 
@@ -1107,14 +1236,20 @@ export class Extractor {
     };
     const rec: CallRecord = { fact, node, localTarget: res.localTarget, localMethod: res.localMethod, ownerFunction: this.fn?.id };
     this.calls.push(rec);
+    this.callByNode.set(node, rec);
 
-    this.accStack.push(acc);
+    this.pushAcc(acc);
     this.visit(callee);
     for (const a of args) this.visit(a);
-    this.accStack.pop();
-    fact.namesRead = [...acc.reads];
-    const parent = this.accStack[this.accStack.length - 1];
-    if (parent) for (const r of acc.reads) parent.reads.add(r);
+    // Names read matter only inside loops (pagination check); copying them for every call would make
+    // deeply nested calls quadratic.
+    if (fact.loopIds.length) fact.namesRead = [...acc.reads];
+    // `results.push(x)` mutates `results`.
+    if (ts.isPropertyAccessExpression(calleeInner) && MUTATING_METHODS.has(calleeInner.name.text)) {
+      const root = rootIdentifier(calleeInner.expression);
+      if (root) acc.writes.add(root);
+    }
+    this.popAcc();
 
     this.applyEffect(rec, res, node, args);
     if (fact.operation === 'sleep') this.markSleepingLoops();
@@ -1227,9 +1362,9 @@ export class Extractor {
     if (!op && !spec && !res.summary && !res.localTarget && !res.localMethod) op = guessOperation(res.method);
     fact.operation = op ?? 'unknown';
     // Resource: Prisma model delegate name, the repository's text, SQL table.
-    if (!fact.resource && res.receiver) {
+    if (!fact.resource && res.receiver && (fact.operation === 'read' || fact.operation === 'write')) {
       const r = skipOuter(res.receiver);
-      fact.resource = ts.isPropertyAccessExpression(r) ? r.name.text : this.text(r);
+      fact.resource = ts.isPropertyAccessExpression(r) ? r.name.text : this.calleeText(r);
     }
     // One connection: the receiver is a transaction/client, or `{ transaction: t }` is passed.
     if (recvSpec?.singleConnection && res.receiver) fact.connectionKey = this.rootName(res.receiver);
@@ -1253,16 +1388,17 @@ export class Extractor {
 
   private rootName(e: ts.Expression): string {
     let x = skipOuter(e);
-    while (ts.isPropertyAccessExpression(x) || ts.isCallExpression(x) || ts.isElementAccessExpression(x)) {
-      if (ts.isPropertyAccessExpression(x) && skipOuter(x.expression).kind === ts.SyntaxKind.ThisKeyword) return this.text(x);
+    // Bounded: a 10,000-link method chain must not make every call walk the whole chain.
+    for (let i = 0; i < 32 && (ts.isPropertyAccessExpression(x) || ts.isCallExpression(x) || ts.isElementAccessExpression(x)); i++) {
+      if (ts.isPropertyAccessExpression(x) && skipOuter(x.expression).kind === ts.SyntaxKind.ThisKeyword) return this.calleeText(x);
       x = skipOuter(x.expression);
     }
-    return this.text(x);
+    return this.calleeText(x);
   }
 
   private rootBinding(e: ts.Expression): Binding | undefined {
     let x = skipOuter(e);
-    while (ts.isPropertyAccessExpression(x) || ts.isCallExpression(x) || ts.isElementAccessExpression(x)) x = skipOuter(x.expression);
+    for (let i = 0; i < 32 && (ts.isPropertyAccessExpression(x) || ts.isCallExpression(x) || ts.isElementAccessExpression(x)); i++) x = skipOuter(x.expression);
     return ts.isIdentifier(x) ? this.scope.lookup(x.text) : undefined;
   }
 
@@ -1478,6 +1614,8 @@ export class Extractor {
       }
       return undefined;
     };
+    const nodeOf: ts.Node[] = [];
+    for (const [node, id] of this.functionIds) nodeOf[id] = node;
     for (let round = 0; round < 6; round++) {
       let changed = false;
       for (const c of this.calls) {
@@ -1518,7 +1656,7 @@ export class Extractor {
       for (const f of this.functions) {
         const s = summaries.get(f.id);
         if (!s?.query || f.parent === undefined) continue;
-        const node = [...this.functionIds.entries()].find(([, id]) => id === f.id)?.[0];
+        const node = nodeOf[f.id];
         if (!node || ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) continue;
         let parentSummary = summaries.get(f.parent);
         if (!parentSummary) {
@@ -1636,37 +1774,26 @@ function callUnder(e: ts.Expression): ts.Node | undefined {
   return ts.isCallExpression(x) || ts.isTaggedTemplateExpression(x) ? x : undefined;
 }
 
-function writtenNames(st: ts.Statement): string[] {
-  const out: string[] = [];
-  if (ts.isVariableStatement(st)) {
-    for (const d of st.declarationList.declarations) out.push(...bindingNames(d.name).map((n) => n.text));
-    return out;
-  }
+
+/** The body's last statement leaves unconditionally. */
+function endsInExit(body: ts.Statement): boolean {
+  const last = ts.isBlock(body) ? body.statements[body.statements.length - 1] : body;
+  return !!last && ((ts.isBreakStatement(last) && !last.label) || ts.isReturnStatement(last) || ts.isThrowStatement(last));
+}
+
+/** `i < xs.length` / `i < list.size`: the collection an index loop walks. */
+function lengthOperand(cond: ts.Expression): ts.Expression | undefined {
+  let found: ts.Expression | undefined;
   const visit = (n: ts.Node): void => {
-    if (ts.isFunctionLike(n)) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-      const root = rootIdentifier(n.left);
-      if (root) out.push(root);
-      if (ts.isArrayLiteralExpression(n.left) || ts.isObjectLiteralExpression(n.left)) {
-        n.left.forEachChild(function collect(c: ts.Node): void {
-          if (ts.isIdentifier(c)) out.push(c.text);
-          else c.forEachChild(collect);
-        });
-      }
-    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
-      const root = rootIdentifier(n.operand);
-      if (root) out.push(root);
-    } else if (ts.isVariableDeclaration(n)) {
-      out.push(...bindingNames(n.name).map((x) => x.text));
-    } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(push|set|add|unshift|splice|assign)$/.test(n.expression.name.text)) {
-      // `results.push(x)` mutates `results`.
-      const root = rootIdentifier(n.expression.expression);
-      if (root) out.push(root);
+    if (found || ts.isFunctionLike(n)) return;
+    if (ts.isPropertyAccessExpression(n) && (n.name.text === 'length' || n.name.text === 'size')) {
+      found = n.expression;
+      return;
     }
     n.forEachChild(visit);
   };
-  visit(st);
-  return out;
+  visit(cond);
+  return found;
 }
 
 function rootIdentifier(e: ts.Expression): string | undefined {
@@ -1675,75 +1802,11 @@ function rootIdentifier(e: ts.Expression): string | undefined {
   return ts.isIdentifier(x) ? x.text : undefined;
 }
 
-/** Is, or contains outside nested functions, a return/throw/break/continue. */
-function mayExit(st: ts.Statement): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || ts.isFunctionLike(n) || ts.isClassLike(n)) return;
-    if (ts.isReturnStatement(n) || ts.isThrowStatement(n) || ts.isBreakStatement(n) || ts.isContinueStatement(n)) {
-      found = true;
-      return;
-    }
-    n.forEachChild(visit);
-  };
-  visit(st);
-  return found;
-}
 
-/** The loop body ends in an unconditional exit and never `continue`s. */
-function exitsFirstIteration(body: ts.Statement): boolean {
-  const last = ts.isBlock(body) ? body.statements[body.statements.length - 1] : body;
-  if (!last) return false;
-  if (!(ts.isBreakStatement(last) && !last.label) && !ts.isReturnStatement(last) && !ts.isThrowStatement(last)) return false;
-  let continues = false;
-  const visit = (n: ts.Node): void => {
-    if (continues || ts.isFunctionLike(n) || ts.isIterationStatement(n, false)) return;
-    if (ts.isContinueStatement(n)) continues = true;
-    n.forEachChild(visit);
-  };
-  body.forEachChild(visit);
-  return !continues;
-}
 
-/** Names declared outside the loop and assigned inside it: cursors, page numbers, last ids. */
-function carriedNames(body: ts.Statement, _init: ts.Node | undefined): string[] {
-  const declaredInside = new Set<string>();
-  const assigned = new Set<string>();
-  const visit = (n: ts.Node): void => {
-    if (ts.isFunctionLike(n)) return;
-    if (ts.isVariableDeclaration(n)) for (const id of bindingNames(n.name)) declaredInside.add(id.text);
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-      if (ts.isIdentifier(skipOuter(n.left))) assigned.add((skipOuter(n.left) as ts.Identifier).text);
-      else if (ts.isArrayLiteralExpression(n.left) || ts.isObjectLiteralExpression(n.left)) {
-        n.left.forEachChild(function collect(c: ts.Node): void {
-          if (ts.isIdentifier(c)) assigned.add(c.text);
-          else if (ts.isShorthandPropertyAssignment(c)) assigned.add(c.name.text);
-          else c.forEachChild(collect);
-        });
-      }
-    }
-    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && ts.isIdentifier(n.operand) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
-      assigned.add(n.operand.text);
-    }
-    n.forEachChild(visit);
-  };
-  visit(body);
-  return [...assigned].filter((n) => !declaredInside.has(n));
-}
 
-function iterableOfCondition(cond: string): string | undefined {
-  const m = /([\w.$[\]]+)\.(length|size)\b/.exec(cond);
-  return m ? m[1] : undefined;
-}
 
-function dequeueSource(bodyText: string): string | undefined {
-  const m = /([\w.$]+)\.(shift|pop|dequeue|poll)\s*\(/.exec(bodyText);
-  return m && DEQUEUE_METHODS.has(m[2]) ? m[1] : undefined;
-}
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function isAwaited(node: ts.Node): boolean {
   let p = node.parent;
