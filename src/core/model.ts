@@ -38,6 +38,8 @@ export interface Effect {
   via?: { file: string; span: Span; api: string; helper: string };
   /** Redis round trips are reported as N+1 too, but named as Redis. */
   store?: 'database' | 'redis';
+  /** A helper's queries include a write (so awaiting it orders later work). */
+  writes?: boolean;
 }
 
 export interface FunctionFact {

@@ -11,6 +11,7 @@ const TS_SUFFIXES = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '
 export class SummaryIndex implements ProjectIndex {
   private readonly byFile = new Map<string, FileSummary>();
   private readonly classes = new Map<string, Record<string, FunctionSummary>>();
+  private readonly bases = new Map<string, { instance?: string; static?: string }>();
 
   constructor(summaries: Iterable<FileSummary>) {
     for (const s of summaries) {
@@ -20,6 +21,7 @@ export class SummaryIndex implements ProjectIndex {
         if (this.classes.has(name)) this.classes.set(name, {});
         else this.classes.set(name, methods);
       }
+      for (const [name, base] of Object.entries(s.classBases ?? {})) this.bases.set(name, base);
     }
   }
 
@@ -69,6 +71,10 @@ export class SummaryIndex implements ProjectIndex {
 
   findClass(name: string): Record<string, FunctionSummary> | undefined {
     return this.classes.get(name);
+  }
+
+  findClassBase(name: string): { instance?: string; static?: string } | undefined {
+    return this.bases.get(name);
   }
 }
 

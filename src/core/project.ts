@@ -12,6 +12,8 @@ export interface FileSummary {
   exports: Record<string, ExportSummary>;
   /** Class name → method name → summary (for `this.userService.findById()` via type annotations). */
   classes: Record<string, Record<string, FunctionSummary>>;
+  /** Class name → knowledge types it inherits (`class PrismaService extends PrismaClient`). */
+  classBases?: Record<string, { instance?: string; static?: string }>;
 }
 
 export interface ExportSummary {
@@ -34,6 +36,8 @@ export interface ProjectIndex {
   resolveModule(fromFile: string, specifier: string, language: Language): FileSummary | undefined;
   /** A class defined anywhere in the project, by name (for type annotations of injected services). */
   findClass(name: string): Record<string, FunctionSummary> | undefined;
+  /** The library types a project class inherits, if any. */
+  findClassBase?(name: string): { instance?: string; static?: string } | undefined;
 }
 
 export function emptySummary(file: string, language: Language): FileSummary {

@@ -88,6 +88,8 @@ interface Accumulator {
   kind: 'stmt' | 'call' | 'loop' | 'function' | 'switch';
   reads: Set<string>;
   writes: Set<string>;
+  /** Names assigned as a whole (`cursor = …`, `page++`), not through a property. */
+  reassigned: Set<string>;
   declared: Set<string>;
   /** Identifiers used as an index (`xs[i]`). */
   indexed: Set<string>;
@@ -110,7 +112,7 @@ function union(into: Set<string>, from: Set<string>): Set<string> {
 }
 
 function newAcc(kind: Accumulator['kind']): Accumulator {
-  return { kind, reads: new Set(), writes: new Set(), declared: new Set(), indexed: new Set(), leaves: false, jumps: false, continues: false };
+  return { kind, reads: new Set(), writes: new Set(), reassigned: new Set(), declared: new Set(), indexed: new Set(), leaves: false, jumps: false, continues: false };
 }
 
 interface StmtRecord {
@@ -145,6 +147,8 @@ export class Extractor {
   private readonly loopCallbacks = new Map<ts.Node, number>();
   /** Functions handed to `$transaction`-like methods: the first parameter's type. */
   private readonly callbackParamTypes = new Map<ts.Node, string>();
+  /** Loop callbacks over a typed list: the element type of the first parameter. */
+  private readonly elementParamTypes = new Map<ts.Node, string>();
   /** Object literals with `skip`/`offset` kept in a variable, to report when passed to a finder. */
   private readonly pagingObjects = new Map<ts.Node, ts.ObjectLiteralExpression>();
   private readonly moduleScope = new Scope();
@@ -170,6 +174,10 @@ export class Extractor {
   run(): ExtractResult {
     this.hoist(this.sf.statements, this.moduleScope);
     this.visitStatementList(this.sf.statements, this.sf);
+    for (const node of this.handlerNodes) {
+      const id = this.functionIds.get(node);
+      if (id !== undefined) this.functions[id].isHandler = true;
+    }
     const functionSummaries = this.resolveLocalCalls();
     this.collectPagingObjectsPassedToFinders();
     const facts: FileFacts = {
@@ -377,6 +385,14 @@ export class Extractor {
   }
 
   private typeFromAnnotation(type: ts.TypeNode): string | undefined {
+    if (ts.isArrayTypeNode(type)) {
+      const el = this.typeFromAnnotation(type.elementType);
+      return el ? `list:${el}` : undefined;
+    }
+    if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && /^(Array|ReadonlyArray|Set)$/.test(type.typeName.text) && type.typeArguments?.length === 1) {
+      const el = this.typeFromAnnotation(type.typeArguments[0]);
+      return el ? `list:${el}` : undefined;
+    }
     if (ts.isUnionTypeNode(type)) {
       for (const t of type.types) {
         const r = this.typeFromAnnotation(t);
@@ -522,7 +538,12 @@ export class Extractor {
       const spec = typeSpec(owner);
       return spec?.anyProperty ?? spec?.element;
     }
-    if (ts.isCallExpression(e)) return this.resolveCallee(e, depth + 1).returns;
+    if (ts.isCallExpression(e)) {
+      if (ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1 && ts.isStringLiteral(e.arguments[0]) && !this.scope.lookup('require')) {
+        return this.moduleBinding(e.arguments[0].text, false).typeId;
+      }
+      return this.resolveCallee(e, depth + 1).returns;
+    }
     if (ts.isTaggedTemplateExpression(e)) return undefined;
     if (ts.isNewExpression(e)) {
       const t = this.typeOf(e.expression, depth + 1);
@@ -547,8 +568,11 @@ export class Extractor {
         if (prop?.typeId) return prop.typeId;
         if (cls.baseInstance) return propertyType(cls.baseInstance, name);
       } else if (cls.baseStatic) return propertyType(cls.baseStatic, name);
+      return undefined;
     }
-    return undefined;
+    const base = this.project?.findClassBase?.(owner.slice(isStatic ? 7 : 6));
+    const baseType = isStatic ? base?.static : base?.instance;
+    return baseType ? propertyType(baseType, name) : undefined;
   }
 
   // ---------------------------------------------------------------- call resolution
@@ -699,7 +723,19 @@ export class Extractor {
       return;
     }
     const methods = this.project?.findClass(className);
-    if (methods?.[name]) res.summary = methods[name];
+    if (methods?.[name]) {
+      res.summary = methods[name];
+      return;
+    }
+    const base = this.project?.findClassBase?.(className);
+    const baseType = isStatic ? base?.static : base?.instance;
+    const spec = baseType ? methodSpec(baseType, name) : undefined;
+    if (spec) {
+      res.spec = spec;
+      res.returns = spec.returns;
+      res.library = typeSpec(baseType)?.library;
+      res.receiverType = baseType;
+    }
   }
 
   // ---------------------------------------------------------------- walking
@@ -896,7 +932,9 @@ export class Extractor {
       case ts.SyntaxKind.ElementAccessExpression: {
         const e = node as ts.ElementAccessExpression;
         this.visitChildren(e);
-        const arg = skipOuter(e.argumentExpression);
+        let arg = skipOuter(e.argumentExpression);
+        if (ts.isPostfixUnaryExpression(arg) || ts.isPrefixUnaryExpression(arg)) arg = skipOuter(arg.operand);
+        if (ts.isBinaryExpression(arg)) arg = skipOuter(arg.left);
         if (ts.isIdentifier(arg)) this.top()?.indexed.add(arg.text);
         return;
       }
@@ -941,6 +979,7 @@ export class Extractor {
     parent.reads = union(parent.reads, acc.reads);
     if (acc.kind === 'function') return acc;
     parent.writes = union(parent.writes, acc.writes);
+    parent.reassigned = union(parent.reassigned, acc.reassigned);
     parent.declared = union(parent.declared, acc.declared);
     parent.indexed = union(parent.indexed, acc.indexed);
     parent.leaves ||= acc.leaves;
@@ -962,7 +1001,10 @@ export class Extractor {
     const t = skipOuter(target);
     if (ts.isArrayLiteralExpression(t) || ts.isObjectLiteralExpression(t)) {
       for (const el of ts.isArrayLiteralExpression(t) ? t.elements : t.properties) {
-        if (ts.isShorthandPropertyAssignment(el)) acc.writes.add(el.name.text);
+        if (ts.isShorthandPropertyAssignment(el)) {
+          acc.writes.add(el.name.text);
+          acc.reassigned.add(el.name.text);
+        }
         else if (ts.isPropertyAssignment(el)) this.noteAssignment(el.initializer);
         else if (ts.isSpreadElement(el) || ts.isSpreadAssignment(el)) this.noteAssignment(el.expression);
         else if (ts.isBinaryExpression(el)) this.noteAssignment(el.left);
@@ -972,6 +1014,7 @@ export class Extractor {
     }
     const root = rootIdentifier(t);
     if (root) acc.writes.add(root);
+    if (ts.isIdentifier(t)) acc.reassigned.add(t.text);
   }
 
   private withScope(f: () => void): void {
@@ -1052,11 +1095,12 @@ export class Extractor {
       cls,
     };
     const paramType = this.callbackParamTypes.get(node);
+    const elementParam = this.elementParamTypes.get(node);
     this.withScope(() => {
       node.parameters.forEach((p, i) => {
         for (const n of bindingNames(p.name)) {
           const annotated = p.type ? this.typeFromAnnotation(p.type) : undefined;
-          const typeId = annotated ?? (i === 0 && paramType ? paramType : undefined);
+          const typeId = annotated ?? (i === 0 ? paramType ?? (ts.isIdentifier(p.name) ? elementParam : undefined) : undefined);
           this.scope.declare(n.text, {
             typeId,
             isParam: true,
@@ -1132,7 +1176,7 @@ export class Extractor {
       this.visit(body);
       extra?.();
     });
-    loop.carriedNames = [...acc.writes].filter((n) => !acc.declared.has(n));
+    loop.carriedNames = [...acc.reassigned].filter((n) => !acc.declared.has(n));
     loop.exitsInFirstIteration = endsInExit(body) && !acc.continues;
     const indexed = new Set(acc.indexed);
     this.popAcc();
@@ -1149,7 +1193,7 @@ export class Extractor {
     });
     this.withScope(() => {
       if (ts.isVariableDeclarationList(node.initializer)) {
-        const elemType = typeSpec(this.typeOf(node.expression))?.element;
+        const elemType = elementType(this.typeOf(node.expression));
         for (const d of node.initializer.declarations) {
           for (const n of bindingNames(d.name)) this.scope.declare(n.text, { typeId: ts.isIdentifier(d.name) ? elemType : undefined, decl: d, known: elemType ? true : undefined, loopVar: true } as Binding);
         }
@@ -1187,6 +1231,13 @@ export class Extractor {
       loop.overCollection = true;
       loop.iterableText = acc.dequeued;
     }
+    // `do { const x = xs[i++]; … } while (i < xs.length)` walks one by index.
+    const cond = lengthOperand(node.expression);
+    if (cond && acc.indexed.size) {
+      loop.overCollection = true;
+      loop.iterableText = this.calleeText(cond);
+      loop.carriedNames = loop.carriedNames.filter((n) => !acc.indexed.has(n));
+    }
     if (ts.isDoStatement(node)) this.visit(node.expression);
   }
 
@@ -1210,6 +1261,8 @@ export class Extractor {
         carriedNames: [],
       });
       this.loopCallbacks.set(iteration.fn, loop.id);
+      const el = recv ? elementType(this.typeOf(recv)) : undefined;
+      if (el) this.elementParamTypes.set(iteration.fn, el);
     }
     if (res.receiverType && typeSpec(res.receiverType)?.routeMethods?.includes(res.method ?? '')) this.markHandlers(args);
     if (res.spec?.callbackParam) {
@@ -1291,6 +1344,11 @@ export class Extractor {
     for (const a of args) {
       const f = skipOuter(a);
       if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) this.handlerNodes.add(f);
+      else if (ts.isIdentifier(f)) {
+        // `app.get('/healthz', healthz)`: the named function is a handler, wherever it is declared.
+        const target = this.scope.lookup(f.text)?.localFunction;
+        if (target) this.handlerNodes.add(target);
+      }
       else if (ts.isObjectLiteralExpression(f)) {
         for (const p of f.properties) {
           if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && ['handler', 'preHandler', 'onRequest'].includes(p.name.text)) {
@@ -1300,6 +1358,30 @@ export class Extractor {
         }
       }
     }
+  }
+
+  /**
+   * A lazy builder runs when awaited or returned to a caller that awaits it. Returned from a loop
+   * callback it runs only when the callbacks' results go to `Promise.all` (else they are collected,
+   * e.g. for a UNION). `.then` is a call of its own and carries the effect itself.
+   */
+  private isConsumed(node: ts.Node): boolean {
+    let p = node.parent;
+    let child: ts.Node = node;
+    while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p))) {
+      child = p;
+      p = p.parent;
+    }
+    if (!p) return false;
+    if (ts.isAwaitExpression(p) || ts.isYieldExpression(p)) return true;
+    let fn: ts.Node | undefined;
+    if (ts.isArrowFunction(p) && p.body === child) fn = p;
+    else if (ts.isReturnStatement(p)) fn = ts.findAncestor(p, ts.isFunctionLike);
+    if (!fn) return false;
+    if (!this.loopCallbacks.has(fn)) return true;
+    const loopCall = fn.parent;
+    const outer = loopCall?.parent;
+    return !!outer && ts.isCallExpression(outer) && /^Promise\.(all|allSettled|any|race)$/.test(this.calleeText(outer.expression));
   }
 
   private markSleepingLoops(): void {
@@ -1317,7 +1399,7 @@ export class Extractor {
     let op: OperationKind | undefined = spec?.op;
     // Lazy builders (Knex, Drizzle, Mongoose queries) run when awaited, `.then`-ed or returned.
     const returned = typeSpec(res.returns);
-    if (!effectKind && returned?.thenable && isConsumed(node)) {
+    if (!effectKind && returned?.thenable && this.isConsumed(node)) {
       effectKind = 'query';
       op = returned.thenable.op;
     }
@@ -1356,7 +1438,7 @@ export class Extractor {
           store: via.store,
         };
       }
-      op = op ?? guessOperation(res.method);
+      op = op ?? guessOperation(res.method) ?? (s.query ? (s.query.writes ? 'write' : 'read') : undefined);
     }
     if (!op && (res.localTarget || res.localMethod)) op = guessOperation(res.method);
     if (!op && !spec && !res.summary && !res.localTarget && !res.localMethod) op = guessOperation(res.method);
@@ -1444,6 +1526,10 @@ export class Extractor {
       for (const a of args) {
         const o = skipOuter(a);
         if (ts.isObjectLiteralExpression(o)) this.pagingProperties(o, library);
+        else if (ts.isArrayLiteralExpression(o)) {
+          // Aggregation pipelines: `{ $skip: n }` stages.
+          for (const el of o.elements) if (ts.isObjectLiteralExpression(skipOuter(el))) this.pagingProperties(skipOuter(el) as ts.ObjectLiteralExpression, library);
+        }
         else if (ts.isIdentifier(o)) {
           const b = this.scope.lookup(o.text);
           const obj = b?.decl ? this.pagingObjects.get(b.decl) : undefined;
@@ -1480,7 +1566,7 @@ export class Extractor {
     const names = new Set(o.properties.map((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : '')));
     for (const p of o.properties) {
       const n = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
-      if (n !== 'skip' && n !== 'offset') continue;
+      if (n !== 'skip' && n !== 'offset' && n !== '$skip') continue;
       const value = ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined;
       if (!value) continue;
       this.addOffset(p.name!, value, 'property', n, library, names.has('cursor') || names.has('after'), p);
@@ -1629,6 +1715,8 @@ export class Extractor {
               c.fact.effect = { ...via, api: c.fact.calleeText, library: 'project' };
               changed = true;
             }
+            // A helper that only reads can be awaited alongside others; one that writes orders them.
+            if (via?.kind === 'query' && c.fact.operation === 'unknown') c.fact.operation = via.writes ? 'write' : 'read';
           }
         }
         const eff = c.fact.effect;
@@ -1645,6 +1733,10 @@ export class Extractor {
         const summaryEffect: Effect = { kind: eff.kind, library: eff.library, api: eff.api, via: { ...via, helper: cur.name }, store: eff.store };
         if (eff.kind === 'query' && !cur.query) {
           cur.query = summaryEffect;
+          changed = true;
+        }
+        if (eff.kind === 'query' && cur.query && !cur.query.writes && (c.fact.operation === 'write' || eff.writes)) {
+          cur.query.writes = true;
           changed = true;
         }
         if (eff.kind === 'blocking' && !cur.blocking && !this.functions[owner].isAsync) {
@@ -1796,6 +1888,13 @@ function lengthOperand(cond: ts.Expression): ts.Expression | undefined {
   return found;
 }
 
+/** What iterating a value of this type yields. */
+function elementType(t: string | undefined): string | undefined {
+  if (!t) return undefined;
+  if (t.startsWith('list:')) return t.slice(5);
+  return typeSpec(t)?.element;
+}
+
 function rootIdentifier(e: ts.Expression): string | undefined {
   let x = skipOuter(e);
   while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = skipOuter(x.expression);
@@ -1814,20 +1913,6 @@ function isAwaited(node: ts.Node): boolean {
   return !!p && ts.isAwaitExpression(p);
 }
 
-/** A lazy builder is executed when awaited, `.then`-ed, returned or yielded. */
-function isConsumed(node: ts.Node): boolean {
-  let p = node.parent;
-  let child: ts.Node = node;
-  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p))) {
-    child = p;
-    p = p.parent;
-  }
-  if (!p) return false;
-  if (ts.isAwaitExpression(p) || ts.isReturnStatement(p) || ts.isYieldExpression(p)) return true;
-  if (ts.isArrowFunction(p) && p.body === child) return true;
-  if (ts.isPropertyAccessExpression(p) && ['then', 'catch', 'finally'].includes(p.name.text)) return true;
-  return false;
-}
 
 function hasPagingProperty(o: ts.ObjectLiteralExpression): boolean {
   return o.properties.some((p) => p.name && ts.isIdentifier(p.name) && (p.name.text === 'skip' || p.name.text === 'offset'));

@@ -45,6 +45,7 @@ function exportSummary(file: string, language: Language, sf: ts.SourceFile, r: E
     for (const [m, node] of cls.methods) methods[m] = fnSummary(node, `${name}.${m}`);
     for (const [m, node] of cls.staticMethods) methods[m] = fnSummary(node, `${name}.${m}`);
     out.classes[name] = methods;
+    if (cls.baseInstance || cls.baseStatic) (out.classBases ??= {})[name] = { instance: cls.baseInstance, static: cls.baseStatic };
   }
   const describeLocal = (localName: string, exportName: string): ExportSummary | undefined => {
     const b = r.moduleScope.lookup(localName);

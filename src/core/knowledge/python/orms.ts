@@ -12,13 +12,16 @@ const djangoRead: PyCallable = { ...READ, receiverModel: true };
 const djangoWrite: PyCallable = { ...WRITE, receiverModel: true };
 
 const djangoQuerySetMethods: Record<string, PyCallable> = {
-  ...each(['aget', 'afirst', 'alast', 'acount', 'aexists', 'aaggregate', 'ain_bulk', 'acontains', 'aearliest', 'alatest', 'aexplain'], djangoRead),
-  ...each(['acreate', 'aget_or_create', 'aupdate_or_create', 'abulk_create', 'abulk_update', 'aupdate', 'adelete'], djangoWrite),
+  ...each(['aget', 'afirst', 'alast', 'aearliest', 'alatest'], { ...djangoRead, returns: 'django.Model' }),
+  ...each(['acount', 'aexists', 'aaggregate', 'ain_bulk', 'acontains', 'aexplain'], djangoRead),
+  acreate: { ...djangoWrite, returns: 'django.Model' },
+  ...each(['aget_or_create', 'aupdate_or_create', 'abulk_create', 'abulk_update', 'aupdate', 'adelete'], djangoWrite),
   ...each(
     ['filter', 'exclude', 'all', 'order_by', 'select_related', 'prefetch_related', 'values', 'values_list', 'annotate', 'distinct', 'only', 'defer', 'using', 'none', 'union', 'reverse', 'alias', 'select_for_update', 'aiterator', 'iterator'],
     { returns: 'django.QuerySet', receiverModel: true },
   ),
-  ...each(['get', 'first', 'last', 'count', 'exists', 'aggregate', 'in_bulk', 'earliest', 'latest', 'contains'], djangoSyncRead),
+  ...each(['get', 'first', 'last', 'earliest', 'latest'], { ...djangoSyncRead, returns: 'django.Model' }),
+  ...each(['count', 'exists', 'aggregate', 'in_bulk', 'contains'], djangoSyncRead),
   ...each(['create', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update', 'update', 'delete'], djangoSyncWrite),
 };
 
@@ -39,6 +42,7 @@ const tortoiseQuerySet: PyType = {
   otherMethods: tortoiseLazy('tortoise.QuerySet'),
   methods: {
     ...each(['update', 'delete'], tortoiseLazy('tortoise.WriteQuery')),
+    ...each(['get', 'get_or_none', 'first'], tortoiseLazy('tortoise.QuerySetSingle')),
     offset: { returns: 'tortoise.QuerySet', offset: true },
   },
   awaitRuns: djangoRead,
@@ -89,7 +93,9 @@ export const orms: PyKnowledge = {
       callable: { returns: 'tortoise.Model' },
       otherMethods: tortoiseLazy('tortoise.QuerySet'),
       methods: {
-        ...each(['create', 'get_or_create', 'update_or_create', 'bulk_create', 'bulk_update'], djangoWrite),
+        ...each(['get', 'get_or_none', 'first'], tortoiseLazy('tortoise.QuerySetSingle')),
+        create: { ...djangoWrite, returns: 'tortoise.Model' },
+        ...each(['get_or_create', 'update_or_create', 'bulk_create', 'bulk_update'], djangoWrite),
         ...each(['describe', 'register_listener'], {}),
       },
     },
@@ -102,6 +108,8 @@ export const orms: PyKnowledge = {
       },
     },
     'tortoise.QuerySet': tortoiseQuerySet,
+    // `await User.get(id=1)` gives a model instance.
+    'tortoise.QuerySetSingle': { library: 'tortoise', display: 'QuerySet', awaitRuns: { ...djangoRead, returns: 'tortoise.Model' }, otherMethods: tortoiseLazy('tortoise.QuerySetSingle') },
     'tortoise.WriteQuery': { library: 'tortoise', display: 'QuerySet', awaitRuns: djangoWrite },
   },
 };

@@ -72,7 +72,8 @@ export const fallbacks: LibraryKnowledge = {
     'fallback.repository': {
       library: 'database',
       methods: {
-        ...FINDERS,
+        // TypeORM/MikroORM `create` builds an entity in memory: not a query.
+        ...Object.fromEntries(Object.entries(FINDERS).filter(([name]) => name !== 'create')),
         ...each(['countBy', 'exist', 'exists', 'existsBy', 'findOneByOrFail', 'findByIds', 'sum', 'average'], READ),
         ...each(['softDelete', 'restore', 'increment', 'decrement', 'nativeInsert', 'nativeUpdate', 'nativeDelete'], WRITE),
         query: { ...READ, sqlArg: true },

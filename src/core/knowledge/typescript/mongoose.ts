@@ -18,11 +18,12 @@ export const mongoose: LibraryKnowledge = {
     'mongoose.Session': { library: 'mongoose', singleConnection: true },
     'mongoose.Model': {
       library: 'mongoose',
+      construct: 'mongoose.Document',
       methods: {
         ...each(QUERY_STATICS, { returns: 'mongoose.Query', pagingOptions: true }),
         ...each(WRITE_QUERY_STATICS, { returns: 'mongoose.WriteQuery' }),
         ...each(['create', 'insertMany', 'bulkWrite', 'syncIndexes', 'createIndexes'], WRITE),
-        aggregate: { returns: 'mongoose.Aggregate' },
+        aggregate: { returns: 'mongoose.Aggregate', pagingOptions: true },
         populate: READ,
       },
     },

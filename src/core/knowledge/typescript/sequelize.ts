@@ -32,6 +32,7 @@ export const sequelize: LibraryKnowledge = {
     'sequelize.Models': { library: 'sequelize', anyProperty: 'sequelize.ModelStatic' },
     'sequelize.ModelStatic': {
       library: 'sequelize',
+      construct: 'sequelize.Instance',
       methods: {
         ...each(STATIC_READS, { ...READ, pagingOptions: true, returns: 'sequelize.Instance' }),
         findAll: { ...READ, pagingOptions: true, returns: 'sequelize.InstanceList' },

@@ -41,7 +41,7 @@ export const typeorm: LibraryKnowledge = {
     'typeorm.QueryBuilderClass': { library: 'typeorm', instance: 'typeorm.QueryBuilder' },
     // `class User extends BaseEntity`: the class itself has the finder statics.
     'typeorm.BaseEntityClass': { library: 'typeorm', instance: 'typeorm.Entity', subclass: { static: 'typeorm.EntityStatic', instance: 'typeorm.Entity' } },
-    'typeorm.EntityStatic': { library: 'typeorm', methods: repositoryMethods() },
+    'typeorm.EntityStatic': { library: 'typeorm', construct: 'typeorm.Entity', methods: repositoryMethods() },
     'typeorm.Entity': { library: 'typeorm', methods: { ...each(['save', 'remove', 'softRemove', 'recover', 'reload'], WRITE) } },
     'typeorm.DataSource': {
       library: 'typeorm',
