@@ -172,8 +172,10 @@ describe('cli: which files are analysed', function () {
     assert.strictEqual((await analysedFiles([])).count, 7);
   });
 
-  it('analyses a file named explicitly even when .gitignore\'d', async () => {
+  it('analyses a file or folder named explicitly even when .gitignore\'d', async () => {
     assert.strictEqual((await analysedFiles(['generated/g.ts', 'src/skip.gen.ts'])).count, 2);
+    assert.strictEqual((await analysedFiles(['generated'])).count, 1);
+    assert.strictEqual((await analysedFiles(['node_modules/lib'])).count, 1);
   });
 
   it('walks a .gitignore\'d folder\'s siblings only, honouring the root .gitignore when starting below it', async () => {

@@ -15,6 +15,7 @@ import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatNote, formatText, plural } from './format-text';
 import type { CliIO } from './io';
+import { packageInfo } from './package-info';
 import type { FileResult, SourceInput } from './project-run';
 import { analyzeInline, analyzeParallel, workerCount } from './project-run';
 import type { Note, Report } from './report';
@@ -35,6 +36,7 @@ export const CHECK_OPTIONS: readonly OptionSpec[] = [
   { name: 'quiet', short: 'q', description: 'Print findings only: no summary line, no notes on skipped files' },
   { name: 'no-color', description: 'Do not colour the output (also: NO_COLOR=1)' },
   { name: 'help', short: 'h', description: 'Show this help' },
+  { name: 'version', short: 'v', description: 'Show the version' },
 ];
 
 export function checkHelp(): string {
@@ -63,6 +65,10 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   const args = parseArgs(argv, CHECK_OPTIONS, 'check');
   if (flag(args, 'help')) {
     io.stdout(checkHelp());
+    return 0;
+  }
+  if (flag(args, 'version')) {
+    io.stdout(`perflens ${packageInfo().version}\n`);
     return 0;
   }
   const started = Date.now();

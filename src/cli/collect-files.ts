@@ -35,7 +35,8 @@ interface GitignoreLayer {
 /**
  * Expands the command-line paths into the files to analyse: directories are walked (skipping
  * SKIPPED_DIRS and whatever .gitignore files ignore, nested ones included); files named
- * explicitly are taken as they are, even if .gitignore'd. Paths must exist (checked by the caller).
+ * explicitly are taken as they are, even if .gitignore'd, and so are folders named explicitly.
+ * Paths must exist (checked by the caller).
  */
 export function collectFiles(paths: readonly string[], cwd: string): CollectedFiles {
   const seen = new Set<string>();
@@ -51,7 +52,11 @@ export function collectFiles(paths: readonly string[], cwd: string): CollectedFi
     const abs = path.resolve(cwd, p);
     const stat = fs.statSync(abs);
     if (stat.isDirectory()) {
-      walk(abs, ancestorGitignores(abs), add);
+      // A folder named explicitly is analysed even if an outer .gitignore ignores it (like a file
+      // named explicitly); such a .gitignore then does not apply inside it at all, because the
+      // `ignore` package cannot tell "ignored by a parent folder" from a match of the path itself.
+      const outer = ancestorGitignores(abs).filter((layer) => !gitignored([layer], abs, true));
+      walk(abs, outer, add);
     } else if (languageForFile(abs)) {
       explicit.add(abs);
       add(abs);

@@ -8,7 +8,19 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
+let pipeGuard = false;
+
 export function processIO(): CliIO {
+  if (!pipeGuard) {
+    pipeGuard = true;
+    // `perflens check | head` closes the pipe early: stop quietly instead of an EPIPE stack trace.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+        throw err;
+      });
+    }
+  }
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
