@@ -43,7 +43,14 @@ export class CallAnalyzer {
 
   calleeText(call: PyNode): string {
     const callee = call.type === 'call' ? field(call, 'function') : call;
-    return callee ? oneLine(this.r.src(callee)) : '';
+    if (!callee) return '';
+    // Generated chains can be enormous; messages only show the start anyway.
+    if (callee.end - callee.start > 1000) return oneLine(`${this.text(callee.start, callee.start + 200)}…${this.text(callee.end - 200, callee.end)}`);
+    return oneLine(this.r.src(callee));
+  }
+
+  private text(start: number, end: number): string {
+    return this.r.text.slice(start, end);
   }
 
   analyze(call: PyNode): CallInfo {

@@ -28,6 +28,7 @@ interface Ctx {
 
 const STATEMENT_EXITS = new Set(['return_statement', 'raise_statement', 'break_statement', 'continue_statement']);
 const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
+const NAME_BUDGET = 2000;
 
 export class FactWalker {
   readonly functions: FunctionFact[] = [];
@@ -173,21 +174,25 @@ export class FactWalker {
     return false;
   }
 
-  /** Root names read by the receiver and the arguments. */
+  /**
+   * Root names read by the receiver and the arguments. The walk has a budget: nested calls would
+   * otherwise make it quadratic on generated code, and real arguments are far smaller.
+   */
   private callNames(node: PyNode): string[] {
     const reads = new Set<string>();
+    const use = { reads, writes: new Set<string>() };
     const src = (n: PyNode) => this.src(n);
     if (node.type === 'call') {
       const callee = field(node, 'function');
       const c = callee ? unparen(callee) : undefined;
       if (c?.type === 'attribute') {
         const obj = field(c, 'object');
-        if (obj) namesOf(obj, src, { reads, writes: new Set() });
+        if (obj) namesOf(obj, src, use, undefined, NAME_BUDGET);
       }
       const args = field(node, 'arguments');
-      if (args) namesOf(args, src, { reads, writes: new Set() });
+      if (args) namesOf(args, src, use, undefined, NAME_BUDGET);
     } else {
-      namesOf(node, src, { reads, writes: new Set() });
+      namesOf(node, src, use, undefined, NAME_BUDGET);
     }
     return [...reads];
   }
@@ -489,8 +494,9 @@ export function alwaysExits(block: PyNode | undefined): boolean {
     case 'try_statement': {
       const fin = last.children.find((c) => c.type === 'finally_clause');
       if (fin && alwaysExits(namedChildren(fin).find((c) => c.type === 'block'))) return true;
-      const excepts = last.children.filter((c) => c.type === 'except_clause');
-      return alwaysExits(field(last, 'body')) && excepts.every((e) => alwaysExits(namedChildren(e).find((c) => c.type === 'block')));
+      // A retry loop (`try: return await op() except …: sleep`) leaves on the normal path;
+      // it repeats only after a failure.
+      return alwaysExits(field(last, 'body'));
     }
     default:
       return false;

@@ -18,10 +18,12 @@ export function namesOf(
   src: (n: PyNode) => string,
   out: NameUse = { reads: new Set(), writes: new Set() },
   onUse?: (name: string, pos: number, write: boolean) => void,
+  budget = Infinity,
 ): NameUse {
   // [node, isTarget]
   const stack: [PyNode, boolean][] = [[node, false]];
-  while (stack.length) {
+  let visited = 0;
+  while (stack.length && visited++ < budget) {
     const [n, target] = stack.pop()!;
     const push = (c: PyNode | undefined, t: boolean) => {
       if (c) stack.push([c, t]);

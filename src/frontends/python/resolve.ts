@@ -66,7 +66,14 @@ export class Resolver {
     let child = node;
     let p = node.parent;
     let result = this.tree.module;
+    const path: PyNode[] = [];
     while (p) {
+      const known = this.scopeMemo.get(p);
+      if (known && !this.tree.scopeOf.has(p)) {
+        result = known;
+        break;
+      }
+      path.push(p);
       const s = this.tree.scopeOf.get(p);
       if (s) {
         if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') {
@@ -80,6 +87,8 @@ export class Resolver {
       p = p.parent;
     }
     this.scopeMemo.set(node, result);
+    // Nodes between this one and the scope owner share its scope (scope owners themselves differ).
+    for (const q of path) if (!this.tree.scopeOf.has(q)) this.scopeMemo.set(q, result);
     return result;
   }
 
@@ -112,15 +121,21 @@ export class Resolver {
         const obj = field(n, 'object');
         const attr = field(n, 'attribute');
         if (!obj || !attr) return UNKNOWN;
-        return this.attribute(this.valueOf(obj, depth + 1), this.src(attr), depth);
+        return this.attribute(this.valueOf(obj, depth), this.src(attr), depth);
       }
       case 'call': {
         const fn = field(n, 'function');
-        return this.callResult(this.valueOf(fn, depth + 1), n, depth);
+        return this.callResult(this.valueOf(fn, depth), n, depth);
       }
       case 'await': {
         const inner = firstNamed(n);
-        return this.valueOf(inner, depth + 1);
+        const v = this.valueOf(inner, depth);
+        // Awaiting a lazy queryset gives what the query returns (`await User.get(id=1)` → a User).
+        if (v.kind === 'type') {
+          const returns = this.type(v.id)?.awaitRuns?.returns;
+          if (returns) return { kind: 'type', id: returns };
+        }
+        return v;
       }
       case 'subscript': {
         // `Annotated[AsyncSession, Depends(get_db)]` used as a value: a type alias.

@@ -93,7 +93,7 @@ export const fallbacks: PyKnowledge = {
       methods: {
         execute: { ...SYNC_READ, statementArg: SQL },
         executemany: { ...SYNC_WRITE, statementArg: SQL },
-        ...each(['fetchone', 'fetchall', 'fetchmany'], SYNC_READ),
+        ...each(['fetchone', 'fetchall', 'fetchmany'], { op: 'read' }),
       },
     },
   },

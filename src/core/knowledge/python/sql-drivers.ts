@@ -94,7 +94,9 @@ function dbapi(library: string): Record<string, PyType> {
       methods: {
         execute: { ...syncSql, returns: `${library}.cursor` },
         executemany: { ...SYNC_WRITE, statementArg: SQL },
-        ...each(['fetchone', 'fetchall', 'fetchmany', 'callproc'], SYNC_READ),
+        // Results are buffered by execute(): fetching is not another round trip.
+        ...each(['fetchone', 'fetchall', 'fetchmany'], { op: 'read' }),
+        callproc: SYNC_READ,
         close: LIFECYCLE,
       },
     },
