@@ -333,6 +333,19 @@ describe('cli: findings', function () {
     assert.strictEqual(out.summary.findings, out.findings.length);
   });
 
+  it('json: a byte order mark and CRLF line ends do not shift positions', async function () {
+    needsRule(this, 'blocking-call-in-async');
+    const crlf = BLOCKING_TS.replace(/\n/g, '\r\n');
+    const bomDir = makeProject({ 'bom.ts': '\uFEFF' + crlf });
+    try {
+      const out = parseJson((await runCli(['check', '--format', 'json'], bomDir)).stdout);
+      const start = positionOf(BLOCKING_TS, 'fs.readFileSync');
+      assert.deepStrictEqual(out.findings.map((f) => [f.line, f.column]), [[start.line, start.column]]);
+    } finally {
+      removeProject(bomDir);
+    }
+  });
+
   it('json: reports an N+1 query in a loop', async function () {
     needsRule(this, 'n-plus-one-query');
     const out = parseJson((await runCli(['check', '--format', 'json', 'src/loop.ts'], dir)).stdout);
