@@ -79,7 +79,10 @@ export class CallAnalyzer {
         const owner = r.type(v.owner);
         const spec = r.memberSpec(v.owner, v.name);
         if (owner && spec) {
-          const api = owner.module ? v.qname.replace(/^builtins\./, '') : text;
+          // Module functions by qualified name (`time.sleep`); methods as written when the receiver
+          // is a plain name (`db.execute`), else by type (`Path.read_text`).
+          const simple = !receiver || /^[\w.]+$/.test(this.r.src(receiver));
+          const api = owner.module ? v.qname.replace(/^builtins\./, '') : simple ? text : `${owner.display}.${v.name}`;
           info = this.fromSpec(call, spec, owner, api, receiver);
         }
         break;
