@@ -30,8 +30,9 @@ export class OffsetCollector {
     const c = callee ? unparen(callee) : undefined;
     if (c?.type === 'attribute') {
       const name = field(c, 'attribute');
-      if (name && this.r.src(name) === 'offset' && (info.offset || this.looksLikeBuilder(c))) {
-        this.methodOffset(call, name, info.offset?.library ?? 'sqlalchemy', fn);
+      const method = name ? this.r.src(name) : '';
+      if (name && ((method === 'offset' && (info.offset || this.looksLikeBuilder(c))) || (method === 'slice' && info.offset))) {
+        this.methodOffset(call, name, info.offset?.library ?? 'sqlalchemy', fn, method);
       }
     }
     if (info.statement) this.sqlOffsets(call, info, fn);
@@ -51,7 +52,7 @@ export class OffsetCollector {
     return BUILDER_NAMES.test(rootName) || BUILDER_METHODS.test(this.r.src(obj));
   }
 
-  private methodOffset(call: PyNode, name: PyNode, library: string, fn: FunctionInfo | undefined): void {
+  private methodOffset(call: PyNode, name: PyNode, library: string, fn: FunctionInfo | undefined, method: string): void {
     const args = field(call, 'arguments');
     const value = args ? namedChildren(args).find((a) => a.type !== 'keyword_argument') ?? namedChildren(args)[0] : undefined;
     if (!value) return;
@@ -59,7 +60,7 @@ export class OffsetCollector {
     this.add({
       span: { start: name.start, end: name.end },
       style: 'method',
-      keyword: '.offset()',
+      keyword: `.${method}()`,
       library,
       valueText: this.r.src(v),
       constant: isConstant(this.r, v),
@@ -191,7 +192,9 @@ export class OffsetCollector {
       const found = lookup(this.r.scopeFor(id), name);
       if (!found) continue;
       const param = found.bindings.find((b) => b.kind === 'param');
-      if (param && param.kind === 'param') {
+      // `self.page` is state of an object, not a request parameter.
+      const receiver = param?.kind === 'param' && param.param.index === 0 && param.fn.cls && param.fn.kind !== 'staticmethod';
+      if (param && param.kind === 'param' && !receiver) {
         const attr = id.parent?.type === 'attribute' && id.field === 'object' ? field(id.parent, 'attribute') : undefined;
         return { name: attr ? `${name}.${this.r.src(attr)}` : name, span: spanOf(param.param.node) };
       }
@@ -216,20 +219,28 @@ function placeholderName(value: string): string | undefined {
 }
 
 /** A literal number or arithmetic on literals only: `10`, `(2 - 1) * 20`. */
-function isConstant(r: Resolver, node: PyNode): boolean {
+function isConstant(r: Resolver, node: PyNode, depth = 0): boolean {
   const n = unparen(node);
+  if (depth > 4) return false;
   switch (n.type) {
     case 'integer':
     case 'float':
       return true;
+    case 'identifier': {
+      // `PAGE_SIZE = 20` at module level, never reassigned.
+      const found = lookup(r.scopeFor(n), r.src(n));
+      if (!found || found.scope.kind !== 'module' || found.bindings.length !== 1) return false;
+      const b = found.bindings[0];
+      return b.kind === 'assign' && !!b.value && isConstant(r, b.value, depth + 1);
+    }
     case 'binary_operator': {
       const l = field(n, 'left');
       const rr = field(n, 'right');
-      return !!l && !!rr && isConstant(r, l) && isConstant(r, rr);
+      return !!l && !!rr && isConstant(r, l, depth + 1) && isConstant(r, rr, depth + 1);
     }
     case 'unary_operator': {
       const a = field(n, 'argument');
-      return !!a && isConstant(r, a);
+      return !!a && isConstant(r, a, depth + 1);
     }
     default:
       return false;

@@ -124,7 +124,7 @@ export function sqlTexts(r: Resolver, node: PyNode, depth = 0): SqlText[] {
       const op = n.children.find((c) => c.field === 'operator')?.type;
       const left = field(n, 'left');
       const right = field(n, 'right');
-      if (op === '%' && left) return sqlTexts(r, left, depth + 1);
+      if (op === '%' && left) return sqlTexts(r, left, depth + 1).map((t) => (right ? substitute(r, t, /%(?:\((\w+)\))?[sd]/g, right) : t));
       if (op === '+' && left && right) {
         // Join the parts; a non-literal operand is an interpolation between them.
         const out: SqlText = { sql: '', map: [], interpolations: [], literal: n };
@@ -152,12 +152,18 @@ export function sqlTexts(r: Resolver, node: PyNode, depth = 0): SqlText[] {
       const c = callee ? unparen(callee) : undefined;
       if (c?.type === 'attribute' && r.src(field(c, 'attribute') ?? c) === 'format') {
         const obj = field(c, 'object');
-        return obj ? sqlTexts(r, obj, depth + 1) : [];
+        const args = field(n, 'arguments');
+        return obj ? sqlTexts(r, obj, depth + 1).map((t) => (args ? substitute(r, t, /\{(\w*)\}/g, args) : t)) : [];
       }
       const v = r.valueOf(callee);
       if (v.kind === 'member' && r.memberSpec(v.owner, v.name)?.statementArg) {
         const arg = firstArg(n);
         return arg ? sqlTexts(r, arg, depth + 1) : [];
+      }
+      // `text("…").bindparams(…)`: the SQL of the clause the chain starts from.
+      if (c?.type === 'attribute' && v.kind === 'member' && v.owner === 'sqlalchemy.TextClause') {
+        const obj = field(c, 'object');
+        return obj ? sqlTexts(r, obj, depth + 1) : [];
       }
       return [];
     }
@@ -194,4 +200,54 @@ function appendString(r: Resolver, n: PyNode, out: SqlText): void {
       out.map.push(c.start);
     }
   }
+}
+
+/**
+ * `"… OFFSET %s" % (skip,)`, `"… OFFSET {skip}".format(skip=skip)`: each placeholder becomes an
+ * interpolation bound to the matching value (by name, else by position).
+ */
+function substitute(r: Resolver, t: SqlText, pattern: RegExp, values: PyNode): SqlText {
+  const v = unparen(values);
+  const positional: PyNode[] = [];
+  const named = new Map<string, PyNode>();
+  const items = v.type === 'tuple' || v.type === 'argument_list' ? namedChildren(v) : v.type === 'dictionary' ? [] : [v];
+  for (const item of items) {
+    if (item.type === 'keyword_argument') {
+      const name = field(item, 'name');
+      const value = field(item, 'value');
+      if (name && value) named.set(r.src(name), value);
+    } else positional.push(item);
+  }
+  if (v.type === 'dictionary') {
+    for (const pair of namedChildren(v)) {
+      const key = field(pair, 'key');
+      const value = field(pair, 'value');
+      if (key?.type === 'string' && value) named.set(r.src(key).slice(1, -1), value);
+    }
+  }
+  const out: SqlText = { sql: '', map: [], interpolations: [...t.interpolations], literal: t.literal };
+  let last = 0;
+  let index = 0;
+  const shifts: { at: number; delta: number }[] = [];
+  for (const m of t.sql.matchAll(pattern)) {
+    const at = m.index ?? 0;
+    out.sql += t.sql.slice(last, at);
+    for (let i = last; i < at; i++) out.map.push(t.map[i]);
+    const node = (m[1] ? named.get(m[1]) : undefined) ?? positional[index++] ?? values;
+    out.interpolations.push({ index: out.sql.length, node });
+    out.sql += INTERPOLATION;
+    out.map.push(t.map[at]);
+    shifts.push({ at, delta: m[0].length - 1 });
+    last = at + m[0].length;
+  }
+  if (!shifts.length) return t;
+  out.sql += t.sql.slice(last);
+  for (let i = last; i < t.sql.length; i++) out.map.push(t.map[i]);
+  // Earlier interpolations (f-string parts) keep their place in the shortened text.
+  out.interpolations = out.interpolations.map((i) => {
+    if (!t.interpolations.includes(i)) return i;
+    const before = shifts.filter((s) => s.at < i.index).reduce((a, s) => a + s.delta, 0);
+    return { index: i.index - before, node: i.node };
+  });
+  return out;
 }
