@@ -17,21 +17,39 @@ export default defineRule({
     whyIsThisBad:
       'Node and asyncio run every request of a process on one thread. While a synchronous call waits for the disk, the network or a child process, no other request makes progress: one 200 ms `readFileSync` in a handler adds 200 ms to every request in flight, and p95 latency collapses under load.',
     example: {
-      typescript: `app.get('/report', async (req, res) => {
+      typescript: `import fs from 'node:fs';
+import express from 'express';
+const app = express();
+
+app.get('/report', async (req, res) => {
   const template = fs.readFileSync('report.html', 'utf8');
   res.send(render(template, await loadData()));
 });`,
-      python: `@router.get("/rates")
+      python: `import requests
+from fastapi import APIRouter
+
+router = APIRouter()
+
+@router.get("/rates")
 async def rates():
     response = requests.get("https://api.example.com/rates")
     return response.json()`,
     },
     useInstead: {
-      typescript: `app.get('/report', async (req, res) => {
+      typescript: `import fs from 'node:fs';
+import express from 'express';
+const app = express();
+
+app.get('/report', async (req, res) => {
   const template = await fs.promises.readFile('report.html', 'utf8');
   res.send(render(template, await loadData()));
 });`,
-      python: `@router.get("/rates")
+      python: `import httpx
+from fastapi import APIRouter
+
+router = APIRouter()
+
+@router.get("/rates")
 async def rates():
     async with httpx.AsyncClient() as client:
         response = await client.get("https://api.example.com/rates")

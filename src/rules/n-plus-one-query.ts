@@ -17,20 +17,45 @@ export default defineRule({
     whyIsThisBad:
       'Each query is a network round trip plus planning and execution on the server. A list endpoint that loads 50 rows and then one related row per element sends 51 queries: typically 850 ms instead of 80 ms, and it grows with the data. Running the N queries concurrently with `Promise.all` still sends N queries and can exhaust the connection pool.',
     example: {
-      typescript: `const orders = await prisma.order.findMany({ take: 50 });
-for (const order of orders) {
-  order.customer = await prisma.customer.findUnique({ where: { id: order.customerId } });
+      typescript: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function recentOrders() {
+  const orders = await prisma.order.findMany({ take: 50 });
+  for (const order of orders) {
+    order.customer = await prisma.customer.findUnique({ where: { id: order.customerId } });
+  }
+  return orders;
 }`,
-      python: `users = (await db.scalars(select(User).limit(50))).all()
-for user in users:
-    user.orders = (await db.scalars(select(Order).where(Order.user_id == user.id))).all()`,
+      python: `from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+async def list_users(db: AsyncSession):
+    users = (await db.scalars(select(User).limit(50))).all()
+    for user in users:
+        user.orders = (await db.scalars(select(Order).where(Order.user_id == user.id))).all()
+    return users`,
     },
     useInstead: {
-      typescript: `const orders = await prisma.order.findMany({ take: 50, include: { customer: true } });
+      typescript: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function recentOrders() {
+  return prisma.order.findMany({ take: 50, include: { customer: true } });
+}
+
 // or: one query for all keys, then a lookup
-const customers = await prisma.customer.findMany({ where: { id: { in: orders.map((o) => o.customerId) } } });
-const byId = new Map(customers.map((c) => [c.id, c]));`,
-      python: `users = (await db.scalars(select(User).options(selectinload(User.orders)).limit(50))).all()`,
+export async function withCustomers(orders: { customerId: string }[]) {
+  const customers = await prisma.customer.findMany({ where: { id: { in: orders.map((o) => o.customerId) } } });
+  const byId = new Map(customers.map((c) => [c.id, c]));
+  return orders.map((o) => ({ ...o, customer: byId.get(o.customerId) }));
+}`,
+      python: `from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+async def list_users(db: AsyncSession):
+    return (await db.scalars(select(User).options(selectinload(User.orders)).limit(50))).all()`,
     },
     fixSafety:
       'Batching changes the order of results and how missing rows show up (a `Map` lookup yields `undefined` instead of a query returning null), so batched rewrites are unsafe fixes: review them. Eager loading with `include`/`selectinload` is also offered as unsafe.',

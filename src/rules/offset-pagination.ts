@@ -16,20 +16,38 @@ export default defineRule({
     whyIsThisBad:
       'The database cannot jump to row 10,000: it produces and throws away every row before the offset, so page 200 of a 50-row listing reads 10,000 rows. Latency grows with the page number, and rows inserted or deleted between requests shift pages, so users see duplicates or miss rows.',
     example: {
-      typescript: `const posts = await prisma.post.findMany({
-  orderBy: { id: 'asc' },
-  skip: (page - 1) * 50,
-  take: 50,
-});`,
-      python: `stmt = select(Post).order_by(Post.id).offset(skip).limit(limit)`,
+      typescript: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function listPosts(page: number) {
+  return prisma.post.findMany({
+    orderBy: { id: 'asc' },
+    skip: (page - 1) * 50,
+    take: 50,
+  });
+}`,
+      python: `from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+async def list_posts(db: AsyncSession, skip: int = 0, limit: int = 50):
+    return (await db.scalars(select(Post).order_by(Post.id).offset(skip).limit(limit))).all()`,
     },
     useInstead: {
-      typescript: `const posts = await prisma.post.findMany({
-  orderBy: { id: 'asc' },
-  take: 50,
-  ...(after ? { cursor: { id: after }, skip: 1 } : {}),
-});`,
-      python: `stmt = select(Post).where(Post.id > after).order_by(Post.id).limit(limit)`,
+      typescript: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function listPosts(after?: number) {
+  return prisma.post.findMany({
+    orderBy: { id: 'asc' },
+    take: 50,
+    ...(after ? { cursor: { id: after }, skip: 1 } : {}),
+  });
+}`,
+      python: `from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+async def list_posts(db: AsyncSession, after: int = 0, limit: int = 50):
+    return (await db.scalars(select(Post).where(Post.id > after).order_by(Post.id).limit(limit))).all()`,
     },
     fixSafety:
       'Keyset pagination changes the API — clients pass the last key they saw instead of a page number — so the rewrite is always unsafe. Add an index on the ORDER BY key when it is not the primary key.',

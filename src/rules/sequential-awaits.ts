@@ -16,19 +16,40 @@ export default defineRule({
     whyIsThisBad:
       'Each await waits for the previous one to finish. Three independent 40 ms queries awaited in sequence take 120 ms; started together they take about 40 ms. Dashboards and detail pages that gather several independent reads are where response-time budgets are most often lost.',
     example: {
-      typescript: `const users = await prisma.user.count();
-const orders = await prisma.order.count();
-const revenue = await prisma.order.aggregate({ _sum: { total: true } });`,
-      python: `user = await users_client.get(user_id)
-settings = await settings_client.get(user_id)`,
+      typescript: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function dashboard() {
+  const users = await prisma.user.count();
+  const orders = await prisma.order.count();
+  const revenue = await prisma.order.aggregate({ _sum: { total: true } });
+  return { users, orders, revenue };
+}`,
+      python: `import httpx
+
+async def profile(client: httpx.AsyncClient, user_id: int):
+    user = await client.get(f"/users/{user_id}")
+    settings = await client.get(f"/settings/{user_id}")
+    return user.json(), settings.json()`,
     },
     useInstead: {
-      typescript: `const [users, orders, revenue] = await Promise.all([
-  prisma.user.count(),
-  prisma.order.count(),
-  prisma.order.aggregate({ _sum: { total: true } }),
-]);`,
-      python: `user, settings = await asyncio.gather(users_client.get(user_id), settings_client.get(user_id))`,
+      typescript: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+
+export async function dashboard() {
+  const [users, orders, revenue] = await Promise.all([
+    prisma.user.count(),
+    prisma.order.count(),
+    prisma.order.aggregate({ _sum: { total: true } }),
+  ]);
+  return { users, orders, revenue };
+}`,
+      python: `import asyncio
+import httpx
+
+async def profile(client: httpx.AsyncClient, user_id: int):
+    user, settings = await asyncio.gather(client.get(f"/users/{user_id}"), client.get(f"/settings/{user_id}"))
+    return user.json(), settings.json()`,
     },
     fixSafety:
       '`Promise.all` rejects as soon as one promise rejects while the others keep running, and `asyncio.gather` behaves likewise; side effects may interleave. The rewrite is therefore unsafe: review it.',
