@@ -14,16 +14,20 @@ import { BLOCKING_TS, makeProject, N_PLUS_ONE_TS, parseJson, removeProject, ROOT
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 
-/** The official OASIS schema, stored in test/schemas (see the README there for its origin). */
+/**
+ * The SARIF 2.1.0 (rtm.5, the final 2.1.0 schema that GitHub code scanning documents) JSON schema as
+ * shipped by Microsoft's SARIF SDK in the npm package `@microsoft/jest-sarif` (a dev dependency).
+ */
 function sarifValidator() {
   if (compiled) return compiled;
-  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
   // The schema is draft-04, which Ajv 8 does not bundle. Its only draft-04-only spelling is the
   // top-level `id` (draft-06+: `$id`); every other keyword means the same in draft-07.
   delete schema.$schema;
   schema.$id = schema.id;
   delete schema.id;
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  // rtm.5 has a `language` pattern that is not valid in unicode mode, hence unicodeRegExp: false.
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
   addFormats(ajv);
   compiled = ajv.compile(schema);
   return compiled;
