@@ -7,3 +7,4 @@ export * from './finding';
 export type * from './model';
 export type { Rule, RuleDocs } from './rule';
 export { allRules } from '../rules';
+export type { FileSummary, ExportSummary, ProjectIndex } from './project';
