@@ -106,7 +106,8 @@ export async function runExplainCommand(argv: string[], io: CommandIO): Promise<
       params: options.params.length ? options.params : undefined,
       analyze: options.analyze,
       timeoutMs: options.timeoutMs,
-      confirmSideEffects: () => options!.allowWrites,
+      // Without --allow-writes there is no one to ask: the engine refuses and names the flag.
+      confirmSideEffects: options.allowWrites ? () => true : undefined,
     });
     const embedded = runner.kind === 'embedded' ? (runner as EmbeddedRunner) : undefined;
     if (options.format === 'json') out(JSON.stringify(jsonOutput(result, extracted, source.name, embedded), null, 2) + '\n');

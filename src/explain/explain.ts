@@ -89,16 +89,18 @@ export async function explainSql(runner: ExplainRunner, request: ExplainRequest)
     let confirmed = false;
     if (!request.analyze) {
       if (count > 0 && values.length === 0) {
-        if (database.versionNum < 160000) {
-          throw new ExplainError(
-            'parameters',
-            `The statement has ${count} parameter${count === 1 ? '' : 's'} (${params(count)}) and PostgreSQL ${database.version.split(' ')[0]} cannot plan without values (EXPLAIN (GENERIC_PLAN) needs PostgreSQL 16 or later); give a value for each with \`--param\`.`,
-          );
-        }
         mode = 'generic';
         plan = await readOnly(session, timeoutMs, async () => {
-          await session.query(`PREPARE ${PROBE} AS\n${sql}`).catch(errorOffset(`PREPARE ${PROBE} AS\n`));
-          await session.query(`DEALLOCATE ${PROBE}`);
+          // Parsed and analysed as one statement through the extended protocol first: this is the
+          // one-statement check for the simple-protocol EXPLAIN below, and it reports syntax errors
+          // with their position on every version.
+          await probe(session, sql, errorOffset);
+          if (database.versionNum < 160000) {
+            throw new ExplainError(
+              'parameters',
+              `The statement has ${count} parameter${count === 1 ? '' : 's'} (${params(count)}) and PostgreSQL ${database.version.split(' ')[0]} cannot plan without values (EXPLAIN (GENERIC_PLAN) needs PostgreSQL 16 or later); give a value for each with \`--param\`.`,
+            );
+          }
           const prefix = 'EXPLAIN (GENERIC_PLAN, FORMAT JSON)\n';
           return planOf(await session.simpleQuery(prefix + sql).catch(errorOffset(prefix)));
         });
@@ -110,6 +112,7 @@ export async function explainSql(runner: ExplainRunner, request: ExplainRequest)
     } else {
       mode = 'analyze';
       if (count > 0 && values.length === 0) {
+        await readOnly(session, timeoutMs, () => probe(session, sql, errorOffset));
         throw new ExplainError('parameters', `EXPLAIN ANALYZE runs the statement, so each of its ${count} parameter${count === 1 ? '' : 's'} (${params(count)}) needs a value; give them with \`--param\`.`);
       }
       // The plain plan first: it shows what the statement would modify before anything runs.
@@ -161,6 +164,13 @@ async function databaseInfo(session: SqlSession, runner: ExplainRunner): Promise
   const r = await session.query("SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num");
   const row = r.rows[0] ?? {};
   return { kind: runner.kind, version: String(row.version ?? '?'), versionNum: Number(row.num ?? 0), description: runner.description };
+}
+
+/** PREPARE (extended protocol) as one statement, then DEALLOCATE: PostgreSQL's parser as the check. */
+async function probe(session: SqlSession, sql: string, errorOffset: (prefix: string) => (e: unknown) => never): Promise<void> {
+  const prefix = `PREPARE ${PROBE} AS\n`;
+  await session.query(prefix + sql).catch(errorOffset(prefix));
+  await session.query(`DEALLOCATE ${PROBE}`);
 }
 
 async function plainExplain(
