@@ -31,20 +31,9 @@ export function analyseFile(file: string, text: string, config: Config, project:
   return { file, text, parsed, resolver, calls, roles, callNodes };
 }
 
-/** 1-based line of the first syntax error, for the note. */
-export function firstErrorLine(root: PyNode, text: string): number | undefined {
-  const stack = [root];
-  let best: number | undefined;
-  while (stack.length) {
-    const n = stack.pop()!;
-    if ((n.type === 'ERROR' || n.missing) && n.start >= 0) {
-      if (best === undefined || n.start < best) best = n.start;
-      continue;
-    }
-    for (const c of n.children) stack.push(c);
-  }
-  if (best === undefined) return undefined;
+/** 1-based line of an offset, for notes. */
+export function lineOf(text: string, offset: number): number {
   let line = 1;
-  for (let i = 0; i < best && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
 }

@@ -3,7 +3,7 @@ import type { FileFacts, Language } from '../../core/model';
 import type { FileSummary, ProjectIndex } from '../../core/project';
 import { emptySummary } from '../../core/project';
 import type { Frontend } from '../index';
-import { analyseFile, firstErrorLine } from './analysis';
+import { analyseFile, lineOf } from './analysis';
 import { FactWalker } from './facts';
 import { initPythonParser, parserProblem } from './parser';
 import { buildSummary } from './summary';
@@ -33,7 +33,7 @@ export const pythonFrontend: Frontend = {
       if (!a) return empty([`${file}: the Python parser could not read the file; skipped`]);
       const notes: string[] = [];
       if (a.parsed.hasError) {
-        const line = firstErrorLine(a.parsed.root, text);
+        const line = a.parsed.errorOffset !== undefined ? lineOf(text, a.parsed.errorOffset) : undefined;
         notes.push(`${file}: syntax error${line ? ` at line ${line}` : ''}; the parts of the file that parse were analysed`);
       }
       const walker = new FactWalker(a.resolver, a.calls, a.roles);

@@ -53,6 +53,8 @@ export interface ParsedPython {
   root: PyNode;
   /** The tree contains ERROR or MISSING nodes: parts of the file could not be parsed. */
   hasError: boolean;
+  /** Offset of the first ERROR or MISSING node, when there is one. */
+  errorOffset?: number;
 }
 
 /** Parses and copies the tree into plain objects. Returns undefined when the parser is not loaded. */
@@ -64,6 +66,7 @@ export function parsePython(text: string): ParsedPython | undefined {
   const cursor = tree.walk();
   try {
     const hasError = tree.rootNode.hasError;
+    const errorOffset = hasError ? firstError(tree.rootNode) : undefined;
     const root: PyNode = {
       type: types[cursor.nodeTypeId] ?? 'module',
       named: true,
@@ -112,9 +115,21 @@ export function parsePython(text: string): ParsedPython | undefined {
         if (done) break;
       }
     }
-    return { root, hasError };
+    return { root, hasError, errorOffset };
   } finally {
     cursor.delete();
     tree.delete();
   }
+}
+
+/** Descends along nodes that contain errors to the first ERROR or MISSING node. */
+function firstError(root: TreeSitter.Node): number {
+  let n = root;
+  for (let guard = 0; guard < 100_000; guard++) {
+    if (n.isError || n.isMissing) return n.startIndex;
+    const next = n.children.find((c) => c !== null && (c.hasError || c.isError || c.isMissing));
+    if (!next) return n.startIndex;
+    n = next;
+  }
+  return n.startIndex;
 }

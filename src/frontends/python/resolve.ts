@@ -320,7 +320,9 @@ export class Resolver {
       case 'string': {
         const content = n.children.find((c) => c.type === 'string_content');
         if (!content) return UNKNOWN;
-        const dotted = this.src(content).trim();
+        // `"AsyncSession"`, `"AsyncSession | None"`, `"Optional[AsyncSession]"`
+        const inner = this.src(content).trim().replace(/^Optional\[(.*)\]$/, '$1');
+        const dotted = inner.split('|').map((p) => p.trim()).find((p) => p !== 'None') ?? '';
         if (!/^[A-Za-z_][\w.]*$/.test(dotted)) return UNKNOWN;
         const parts = dotted.split('.');
         let v = this.nameValue(parts[0], scope, n.start, depth + 1);
