@@ -85,14 +85,14 @@ interface CallRecord {
  * and loop bodies know their names without walking their subtrees again (deep nesting stays linear).
  */
 interface Accumulator {
-  kind: 'stmt' | 'call' | 'loop' | 'function' | 'switch';
-  reads: Set<string>;
-  writes: Set<string>;
+  kind: 'stmt' | 'loop' | 'function' | 'switch';
+  // Sets are created on first use: most statements write nothing, and allocation dominated the walk.
+  writes?: Set<string>;
   /** Names assigned as a whole (`cursor = …`, `page++`), not through a property. */
-  reassigned: Set<string>;
-  declared: Set<string>;
+  reassigned?: Set<string>;
+  declared?: Set<string>;
   /** Identifiers used as an index (`xs[i]`). */
-  indexed: Set<string>;
+  indexed?: Set<string>;
   /** A return/throw that leaves the enclosing function. */
   leaves: boolean;
   /** A break/continue that leaves this statement. */
@@ -102,7 +102,9 @@ interface Accumulator {
   dequeued?: string;
 }
 
-function union(into: Set<string>, from: Set<string>): Set<string> {
+function union(into: Set<string> | undefined, from: Set<string> | undefined): Set<string> | undefined {
+  if (!from) return into;
+  if (!into) return from;
   if (from.size > into.size) {
     for (const x of into) from.add(x);
     return from;
@@ -112,7 +114,27 @@ function union(into: Set<string>, from: Set<string>): Set<string> {
 }
 
 function newAcc(kind: Accumulator['kind']): Accumulator {
-  return { kind, reads: new Set(), writes: new Set(), reassigned: new Set(), declared: new Set(), indexed: new Set(), leaves: false, jumps: false, continues: false };
+  return { kind, leaves: false, jumps: false, continues: false };
+}
+
+function addName(acc: Accumulator | undefined, key: 'writes' | 'reassigned' | 'declared' | 'indexed', name: string): void {
+  if (acc) (acc[key] ??= new Set()).add(name);
+}
+
+/** Root names read anywhere under `node` (closures included), computed only where a rule needs them. */
+function collectReads(nodes: readonly ts.Node[]): string[] {
+  const out = new Set<string>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n)) {
+      if (isReadPosition(n)) out.add(n.text);
+      return;
+    }
+    if (ts.isShorthandPropertyAssignment(n)) out.add(n.name.text);
+    if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return;
+    n.forEachChild(visit);
+  };
+  for (const n of nodes) visit(n);
+  return [...out];
 }
 
 interface StmtRecord {
@@ -741,25 +763,29 @@ export class Extractor {
   // ---------------------------------------------------------------- walking
 
   private visitStatementList(statements: ts.NodeArray<ts.Statement>, owner: ts.Node): void {
-    const block: BlockFact = { functionId: this.fn?.id, span: this.span(owner), statements: [] };
+    // Only a block with two or more statement-level awaits can hold a group for sequential-awaits;
+    // the others need no per-statement names, which keeps the walk cheap.
+    let topAwaits = 0;
+    for (const st of statements) if (topLevelAwait(st) && ++topAwaits >= 2) break;
+    const detailed = topAwaits >= 2;
+    const block: BlockFact = { functionId: this.fn?.id, span: detailed ? this.span(owner) : { start: 0, end: 0 }, statements: [] };
     for (const st of statements) {
       const rec: StmtRecord = {
-        fact: { span: this.span(st), otherAwait: false, namesRead: [], namesWritten: [], exits: false },
+        fact: { span: detailed ? this.span(st) : { start: 0, end: 0 }, otherAwait: false, namesRead: [], namesWritten: [], exits: false },
         acc: newAcc('stmt'),
         awaits: 0,
       };
       rec.topAwait = topLevelAwait(st);
       this.stmtStack.push(rec);
-      this.pushAcc(rec.acc);
+      if (detailed) this.pushAcc(rec.acc);
       this.visit(st);
       this.stmtStack.pop();
-      // Only blocks of several statements can hold a group of awaits; skip the copies otherwise.
-      if (statements.length > 1) {
-        rec.fact.namesRead = [...rec.acc.reads];
-        rec.fact.namesWritten = [...rec.acc.writes, ...rec.acc.declared];
+      if (detailed) {
+        rec.fact.namesRead = collectReads([st]);
+        rec.fact.namesWritten = [...(rec.acc.writes ?? []), ...(rec.acc.declared ?? [])];
+        rec.fact.exits = rec.acc.leaves || rec.acc.jumps || rec.acc.continues;
+        this.popAcc();
       }
-      rec.fact.exits = rec.acc.leaves || rec.acc.jumps || rec.acc.continues;
-      this.popAcc();
       if (rec.topAwait) {
         const callNode = callUnder(rec.topAwait.expression);
         const callRec = callNode ? this.callByNode.get(callNode) : undefined;
@@ -772,7 +798,7 @@ export class Extractor {
       if (parentStmt) parentStmt.awaits += rec.awaits;
       block.statements.push(rec.fact);
     }
-    if (block.statements.length > 1) this.blocks.push(block);
+    if (detailed) this.blocks.push(block);
   }
 
   private visit(node: ts.Node): void {
@@ -815,7 +841,7 @@ export class Extractor {
         if (d.initializer) this.visit(d.initializer);
         const acc = this.top();
         if (acc) {
-          for (const n of bindingNames(d.name)) acc.declared.add(n.text);
+          for (const n of bindingNames(d.name)) addName(acc, 'declared', n.text);
           const init = d.initializer ? skipOuter(d.initializer) : undefined;
           const call = init && ts.isAwaitExpression(init) ? skipOuter(init.expression) : init;
           if (call && ts.isCallExpression(call) && ts.isPropertyAccessExpression(call.expression) && DEQUEUE_METHODS.has(call.expression.name.text)) {
@@ -879,7 +905,6 @@ export class Extractor {
       }
       case ts.SyntaxKind.Identifier: {
         const id = node as ts.Identifier;
-        if (isReadPosition(id)) this.top()?.reads.add(id.text);
         return;
       }
       case ts.SyntaxKind.PropertyAssignment: {
@@ -889,8 +914,6 @@ export class Extractor {
         return;
       }
       case ts.SyntaxKind.ShorthandPropertyAssignment: {
-        const p = node as ts.ShorthandPropertyAssignment;
-        this.top()?.reads.add(p.name.text);
         return;
       }
       case ts.SyntaxKind.PropertyAccessExpression: {
@@ -935,7 +958,7 @@ export class Extractor {
         let arg = skipOuter(e.argumentExpression);
         if (ts.isPostfixUnaryExpression(arg) || ts.isPrefixUnaryExpression(arg)) arg = skipOuter(arg.operand);
         if (ts.isBinaryExpression(arg)) arg = skipOuter(arg.left);
-        if (ts.isIdentifier(arg)) this.top()?.indexed.add(arg.text);
+        if (ts.isIdentifier(arg)) addName(this.top(), 'indexed', arg.text);
         return;
       }
       case ts.SyntaxKind.ReturnStatement:
@@ -976,7 +999,6 @@ export class Extractor {
     if (!parent) return acc;
     // The child's sets are not used after this point, so the larger one is kept (union by size
     // keeps deeply nested code linear-logarithmic instead of quadratic).
-    parent.reads = union(parent.reads, acc.reads);
     if (acc.kind === 'function') return acc;
     parent.writes = union(parent.writes, acc.writes);
     parent.reassigned = union(parent.reassigned, acc.reassigned);
@@ -1002,8 +1024,8 @@ export class Extractor {
     if (ts.isArrayLiteralExpression(t) || ts.isObjectLiteralExpression(t)) {
       for (const el of ts.isArrayLiteralExpression(t) ? t.elements : t.properties) {
         if (ts.isShorthandPropertyAssignment(el)) {
-          acc.writes.add(el.name.text);
-          acc.reassigned.add(el.name.text);
+          addName(acc, 'writes', el.name.text);
+          addName(acc, 'reassigned', el.name.text);
         }
         else if (ts.isPropertyAssignment(el)) this.noteAssignment(el.initializer);
         else if (ts.isSpreadElement(el) || ts.isSpreadAssignment(el)) this.noteAssignment(el.expression);
@@ -1013,8 +1035,8 @@ export class Extractor {
       return;
     }
     const root = rootIdentifier(t);
-    if (root) acc.writes.add(root);
-    if (ts.isIdentifier(t)) acc.reassigned.add(t.text);
+    if (root) addName(acc, 'writes', root);
+    if (ts.isIdentifier(t)) addName(acc, 'reassigned', t.text);
   }
 
   private withScope(f: () => void): void {
@@ -1176,7 +1198,7 @@ export class Extractor {
       this.visit(body);
       extra?.();
     });
-    loop.carriedNames = [...acc.reassigned].filter((n) => !acc.declared.has(n));
+    loop.carriedNames = [...(acc.reassigned ?? [])].filter((n) => !acc.declared?.has(n));
     loop.exitsInFirstIteration = endsInExit(body) && !acc.continues;
     const indexed = new Set(acc.indexed);
     this.popAcc();
@@ -1216,7 +1238,7 @@ export class Extractor {
         if (node.incrementor) this.visit(node.incrementor);
       });
       // `for (let i = 0; i < n; i++) { … xs[i] … }` walks a collection by index.
-      if (!loop.overCollection && counters.some((c) => acc.indexed.has(c))) loop.overCollection = true;
+      if (!loop.overCollection && counters.some((c) => acc.indexed?.has(c))) loop.overCollection = true;
       // The counter is advanced by the loop itself; it is not a pagination cursor.
       loop.carriedNames = loop.carriedNames.filter((n) => !counters.includes(n));
     });
@@ -1233,10 +1255,10 @@ export class Extractor {
     }
     // `do { const x = xs[i++]; … } while (i < xs.length)` walks one by index.
     const cond = lengthOperand(node.expression);
-    if (cond && acc.indexed.size) {
+    if (cond && acc.indexed?.size) {
       loop.overCollection = true;
       loop.iterableText = this.calleeText(cond);
-      loop.carriedNames = loop.carriedNames.filter((n) => !acc.indexed.has(n));
+      loop.carriedNames = loop.carriedNames.filter((n) => !acc.indexed?.has(n));
     }
     if (ts.isDoStatement(node)) this.visit(node.expression);
   }
@@ -1245,7 +1267,6 @@ export class Extractor {
 
   private visitCall(node: ts.CallExpression | ts.TaggedTemplateExpression): void {
     const res = this.resolveCallee(node);
-    const acc = newAcc('call');
     const callee = ts.isCallExpression(node) ? node.expression : node.tag;
     const args: readonly ts.Expression[] = ts.isCallExpression(node) ? node.arguments : [node.template];
 
@@ -1291,20 +1312,17 @@ export class Extractor {
     this.calls.push(rec);
     this.callByNode.set(node, rec);
 
-    this.pushAcc(acc);
     this.visit(callee);
     for (const a of args) this.visit(a);
-    // Names read matter only inside loops (pagination check); copying them for every call would make
-    // deeply nested calls quadratic.
-    if (fact.loopIds.length) fact.namesRead = [...acc.reads];
     // `results.push(x)` mutates `results`.
     if (ts.isPropertyAccessExpression(calleeInner) && MUTATING_METHODS.has(calleeInner.name.text)) {
       const root = rootIdentifier(calleeInner.expression);
-      if (root) acc.writes.add(root);
+      if (root) addName(this.top(), 'writes', root);
     }
-    this.popAcc();
 
     this.applyEffect(rec, res, node, args);
+    // Names read matter for the pagination check of calls in loops only.
+    if (fact.loopIds.length && (fact.effect || rec.localTarget || rec.localMethod)) fact.namesRead = collectReads([callee, ...args]);
     if (fact.operation === 'sleep') this.markSleepingLoops();
     this.collectOffsets(node, res, args);
   }
