@@ -9,6 +9,7 @@ import type { Rule } from './rule';
 import { isSuppressed, parseSuppressions } from './suppress';
 import { frontendFor, initFrontends } from '../frontends';
 import { isStackOverflow, runWithDeepStack } from './deep-stack';
+import { linkFacts } from './link';
 import { allRules } from '../rules';
 
 export interface AnalyzeInput {
@@ -89,6 +90,8 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   } catch (err) {
     return { findings: [], notes: [`${input.file}: internal error while reading the file, skipped (${describe(err)})`] };
   }
+  // Calls into the project's own functions take the effects of those functions.
+  linkFacts(facts, input.project);
   const findings: Finding[] = [];
   const notes = [...facts.notes];
   for (const rule of enabledRules(language, config)) {

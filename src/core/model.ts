@@ -52,6 +52,8 @@ export interface FunctionFact {
   isAsync: boolean;
   /** A request handler (Express/Fastify/Koa/Nest route) runs on the event loop even when sync. */
   isHandler: boolean;
+  /** An arrow function or function expression (its effects count for the function that holds it). */
+  isExpression?: boolean;
   /** Python FastAPI `def` routes run in a thread pool: never on the loop. */
   runsInThreadPool?: boolean;
   /** Innermost enclosing function, if any. */
@@ -135,6 +137,34 @@ export interface CallFact {
   /** Names (root identifiers) read by the arguments and the receiver. */
   namesRead: string[];
   awaited: boolean;
+  /**
+   * A function of this project the call runs: its effect comes from that function's summary,
+   * filled in by linking (`src/core/link.ts`) once the summaries are known.
+   */
+  target?: CallTarget;
+}
+
+/** Where a call into the project's own code goes. */
+export type CallTarget =
+  | { kind: 'local'; functionId: number; guessedOp?: OperationKind }
+  /** An import from another file of the project: the export `name`, and the `member` called on it. */
+  | { kind: 'import'; specifier: string; name: string; member?: string; guessedOp?: OperationKind }
+  /** A method of a project class known by name (a type annotation naming a class of the project). */
+  | { kind: 'class'; className: string; member: string; guessedOp?: OperationKind };
+
+/** What a file exports, in terms of its own function ids (summaries are filled in by linking). */
+export interface ExportFact {
+  functionId?: number;
+  members?: Record<string, number>;
+  typeId?: string;
+  className?: string;
+  instanceOf?: string;
+  reexport?: { specifier: string; name: string };
+}
+
+export interface ClassFact {
+  methods: Record<string, number>;
+  bases?: { instance?: string; static?: string };
 }
 
 /** One awaited expression that is the whole of a statement (`await x`, `const a = await x`). */
@@ -212,4 +242,13 @@ export interface FileFacts {
   offsets: OffsetFact[];
   /** Notes from the front-end (syntax errors that were tolerated, etc.). */
   notes: string[];
+  /** Exports and classes, for the project summary (front-ends that link through `src/core/link.ts`). */
+  exports?: Record<string, ExportFact>;
+  classes?: Record<string, ClassFact>;
+  /**
+   * Imports of the project whose types the facts could not know without the project's summaries
+   * (an exported client, a class that extends a library class): if the summaries give them a type,
+   * the file is extracted again with the project index.
+   */
+  typeDependencies?: Array<{ specifier: string; name: string; fallback?: string }>;
 }

@@ -4,6 +4,9 @@ import { matchCalleePattern } from '../../core/config';
 import type {
   BlockFact,
   CallFact,
+  CallTarget,
+  ClassFact,
+  ExportFact,
   Effect,
   FileFacts,
   FunctionFact,
@@ -146,12 +149,6 @@ interface StmtRecord {
 
 export interface ExtractResult {
   facts: FileFacts;
-  /** Local function summaries by declaration node (for export summaries). */
-  functionSummaries: Map<ts.Node, FunctionSummary>;
-  classes: Map<string, ClassInfo>;
-  /** Module-scope bindings by name (for export summaries). */
-  moduleScope: Scope;
-  exportNames: Map<string, string>;
 }
 
 export class Extractor {
@@ -178,6 +175,7 @@ export class Extractor {
   private fn: FunctionCtx | undefined;
   private readonly accStack: Accumulator[] = [];
   private readonly callByNode = new Map<ts.Node, CallRecord>();
+  private readonly typeDeps = new Map<string, { specifier: string; name: string; fallback?: string }>();
   private readonly stmtStack: StmtRecord[] = [];
   private clsStack: ClassInfo[] = [];
   private depth = 0;
@@ -200,7 +198,7 @@ export class Extractor {
       const id = this.functionIds.get(node);
       if (id !== undefined) this.functions[id].isHandler = true;
     }
-    const functionSummaries = this.resolveLocalCalls();
+    this.linkLocalTargets();
     this.collectPagingObjectsPassedToFinders();
     const facts: FileFacts = {
       file: this.file,
@@ -212,8 +210,11 @@ export class Extractor {
       blocks: this.blocks,
       offsets: this.offsets,
       notes: this.notes,
+      exports: this.exportFacts(),
+      classes: this.classFacts(),
+      typeDependencies: [...this.typeDeps.values()],
     };
-    return { facts, functionSummaries, classes: this.classes, moduleScope: this.moduleScope, exportNames: this.exportNames };
+    return { facts };
   }
 
   // ---------------------------------------------------------------- spans and text
@@ -286,21 +287,21 @@ export class Extractor {
     const project = this.projectModule(spec);
     if (clause.name) {
       const name = clause.name.text;
-      if (project) scope.declare(name, { ...this.projectExportBinding(project, 'default'), decl: clause.name });
+      if (isRelative(spec)) scope.declare(name, { ...this.projectTypeBinding(project, 'default'), importRef: { specifier: spec, name: 'default' }, decl: clause.name });
       else scope.declare(name, { ...this.moduleBinding(spec, true), decl: clause.name });
     }
     const nb = clause.namedBindings;
     if (!nb) return;
     if (ts.isNamespaceImport(nb)) {
-      if (project) scope.declare(nb.name.text, { projectModule: project, known: true, decl: nb.name });
+      if (isRelative(spec)) scope.declare(nb.name.text, { projectModule: project, importModule: spec, known: true, decl: nb.name });
       else scope.declare(nb.name.text, { ...this.moduleBinding(spec, false), decl: nb.name });
       return;
     }
     for (const el of nb.elements) {
       const imported = (el.propertyName ?? el.name).text;
       const local = el.name.text;
-      if (project) {
-        scope.declare(local, { ...this.projectExportBinding(project, imported), decl: el.name });
+      if (isRelative(spec)) {
+        scope.declare(local, { ...this.projectTypeBinding(project, imported), importRef: { specifier: spec, name: imported }, decl: el.name });
       } else if (moduleType) {
         scope.declare(local, { ...this.memberBinding(moduleType, imported), decl: el.name });
       } else if (isRelative(spec)) {
@@ -313,8 +314,10 @@ export class Extractor {
   }
 
   private moduleBinding(spec: string, isDefault: boolean): Binding {
-    const project = this.projectModule(spec);
-    if (project) return isDefault ? this.projectExportBinding(project, 'default') : { projectModule: project, known: true };
+    if (isRelative(spec)) {
+      const project = this.projectModule(spec);
+      return isDefault ? { ...this.projectTypeBinding(project, 'default'), importRef: { specifier: spec, name: 'default' } } : { projectModule: project, importModule: spec, known: true };
+    }
     const typeId = (isDefault ? TS_DEFAULTS.get(spec) : undefined) ?? TS_MODULES.get(spec);
     if (typeId) return { typeId, known: true };
     return isRelative(spec) || spec.startsWith('node:') ? { known: false } : {};
@@ -329,6 +332,16 @@ export class Extractor {
   private projectModule(spec: string): FileSummary | undefined {
     if (!this.project || !isRelative(spec)) return undefined;
     return this.project.resolveModule(this.file, spec, this.language);
+  }
+
+  /**
+   * The type an import of the project has, when the project's summaries are known (a typed client,
+   * a class): functions and members are left to linking, which needs no types.
+   */
+  private projectTypeBinding(summary: FileSummary | undefined, name: string): Binding {
+    if (!summary) return {};
+    const b = this.projectExportBinding(summary, name);
+    return { typeId: b.typeId, known: b.typeId ? true : undefined };
   }
 
   private projectExportBinding(summary: FileSummary, name: string, depth = 0): Binding {
@@ -361,7 +374,7 @@ export class Extractor {
         const prop = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
         let b: Binding = { decl: el.name, init };
         if (source.typeId) b = { ...this.memberBinding(source.typeId, prop), decl: el.name };
-        else if (source.projectModule) b = { ...this.projectExportBinding(source.projectModule, prop), decl: el.name };
+        else if (source.importModule) b = { ...this.projectTypeBinding(source.projectModule, prop), importRef: { specifier: source.importModule, name: prop }, decl: el.name };
         else if (source.localObject?.has(prop)) b = { localFunction: source.localObject.get(prop), known: true, decl: el.name };
         scope.declare(el.name.text, b);
       }
@@ -428,6 +441,11 @@ export class Extractor {
     if (ts.isIdentifier(name)) {
       const b = this.scope.lookup(name.text);
       valueType = b?.typeId;
+      if (!valueType && b?.importRef) {
+        // A class of another file: methods resolve by linking; library bases need the summaries.
+        this.addTypeDep(b.importRef);
+        return `import:${b.importRef.specifier}#${b.importRef.name}`;
+      }
       if (!valueType && !b && this.project?.findClass(name.text)) return `class:${name.text}`;
       if (!valueType && b?.decl && this.classes.has(name.text)) return `class:${name.text}`;
     } else {
@@ -520,7 +538,8 @@ export class Extractor {
           if (t) return t;
         }
       }
-      if (b?.localFunction || b?.localObject || b?.projectFunction || b?.projectModule) return undefined;
+      if (b?.localFunction || b?.localObject || b?.projectFunction || b?.projectModule || b?.importModule) return undefined;
+      if (b?.importRef) this.addTypeDep(b.importRef, fallbackType(e.text));
       return fallbackType(e.text);
     }
     if (e.kind === ts.SyntaxKind.ThisKeyword) {
@@ -544,6 +563,7 @@ export class Extractor {
       const owner = this.typeOf(inner, depth + 1);
       if (owner) {
         if (owner.startsWith('class:') || owner.startsWith('static:')) return this.classMemberType(owner, name);
+        if (owner.startsWith('import:')) return undefined;
         return propertyType(owner, name);
       }
       const ownerBinding = ts.isIdentifier(inner) ? this.scope.lookup(inner.text) : undefined;
@@ -568,6 +588,12 @@ export class Extractor {
     }
     if (ts.isTaggedTemplateExpression(e)) return undefined;
     if (ts.isNewExpression(e)) {
+      const ctor = skipOuter(e.expression);
+      const cb = ts.isIdentifier(ctor) ? this.scope.lookup(ctor.text) : undefined;
+      if (cb?.importRef && !cb.typeId) {
+        this.addTypeDep(cb.importRef);
+        return `import:${cb.importRef.specifier}#${cb.importRef.name}`;
+      }
       const t = this.typeOf(e.expression, depth + 1);
       if (!t) return undefined;
       if (t.startsWith('static:')) return `class:${t.slice(7)}`;
@@ -621,17 +647,30 @@ export class Extractor {
         res.localTarget = recvBinding.localObject.get(name);
         return res;
       }
-      if (recvBinding?.projectModule) {
-        const b = this.projectExportBinding(recvBinding.projectModule, name);
-        if (b.projectFunction) res.summary = b.projectFunction;
-        else if (b.typeId) res.returns = undefined;
-        return res;
+      if (recvBinding?.importModule) {
+        // `import * as repo from './repo'; repo.find()`
+        const typed = recvBinding.projectModule ? this.projectExportBinding(recvBinding.projectModule, name) : undefined;
+        if (!typed?.typeId) {
+          res.target = { kind: 'import', specifier: recvBinding.importModule, name };
+          return res;
+        }
       }
-      if (recvBinding?.projectMembers?.[name]) {
-        res.summary = recvBinding.projectMembers[name];
-        return res;
+      if (recvBinding?.importRef && !recvBinding.typeId && ts.isIdentifier(recv)) {
+        // An import of the project: a typed client when its name says so (checked again against
+        // the summaries), else an object or class whose method linking resolves.
+        const fb = fallbackType(recv.text);
+        this.addTypeDep(recvBinding.importRef, fb);
+        if (!(fb && methodSpec(fb, name))) {
+          res.target = { kind: 'import', specifier: recvBinding.importRef.specifier, name: recvBinding.importRef.name, member: name };
+          return res;
+        }
       }
       const recvType = this.typeOf(recv, depth + 1);
+      if (recvType?.startsWith('import:')) {
+        const [specifier, exportName] = splitImportType(recvType);
+        res.target = { kind: 'import', specifier, name: exportName, member: name };
+        return res;
+      }
       if (recvType) {
         res.receiverType = recvType;
         if (recvType.startsWith('class:') || recvType.startsWith('static:')) {
@@ -656,8 +695,8 @@ export class Extractor {
         res.localTarget = b.localFunction;
         return res;
       }
-      if (b?.projectFunction) {
-        res.summary = b.projectFunction;
+      if (b?.importRef && !b.typeId) {
+        res.target = { kind: 'import', specifier: b.importRef.specifier, name: b.importRef.name };
         return res;
       }
       if (b?.memberOf) {
@@ -746,7 +785,7 @@ export class Extractor {
     }
     const methods = this.project?.findClass(className);
     if (methods?.[name]) {
-      res.summary = methods[name];
+      res.target = { kind: 'class', className, member: name };
       return;
     }
     const base = this.project?.findClassBase?.(className);
@@ -1095,6 +1134,7 @@ export class Extractor {
       isHandler: this.handlerNodes.has(node),
       parent: this.fn?.id,
       runsInline: this.inlineNodes.has(node) || this.loopCallbacks.has(node) || undefined,
+      isExpression: ts.isArrowFunction(node) || ts.isFunctionExpression(node) || undefined,
     };
     this.functions.push(fact);
     this.functionIds.set(node, id);
@@ -1335,7 +1375,7 @@ export class Extractor {
     let fnArg: ts.Expression | undefined;
     if (ts.isPropertyAccessExpression(callee) && ITERATION_METHODS.has(callee.name.text)) {
       // A query builder's or ORM's `.map`/`.find` is not an array iteration.
-      if (res.spec || res.localTarget || res.summary || res.localMethod) return undefined;
+      if (res.spec || res.localTarget || res.target || res.localMethod) return undefined;
       method = callee.name.text;
       receiver = callee.expression;
       fnArg = node.arguments[0];
@@ -1423,7 +1463,7 @@ export class Extractor {
     }
     if (effectKind === 'blocking' && spec?.blockingArg) effectKind = undefined;
     // Config-supplied query/blocking functions.
-    if (!effectKind && !res.localTarget && !res.localMethod && !res.summary) {
+    if (!effectKind && !res.localTarget && !res.localMethod && !res.target) {
       if (this.config.queryFunctions.some((p) => matchCalleePattern(p, api))) {
         effectKind = 'query';
         op = op ?? 'read';
@@ -1444,22 +1484,13 @@ export class Extractor {
       if (recvSpec?.store === 'redis') effect.store = 'redis';
       fact.effect = effect;
     }
-    if (res.summary) {
-      const s = res.summary;
-      const via = s.blocking && !s.isAsync ? s.blocking : s.query;
-      if (via) {
-        fact.effect = {
-          kind: via.kind,
-          library: 'project',
-          api,
-          via: via.via ?? undefined,
-          store: via.store,
-        };
-      }
-      op = op ?? guessOperation(res.method) ?? (s.query ? (s.query.writes ? 'write' : 'read') : undefined);
+    if (res.target) {
+      // The effect comes from the target's summary when linking; the name is the fallback guess.
+      fact.target = { ...res.target, guessedOp: guessOperation(res.method) };
+      op = op ?? guessOperation(res.method);
     }
     if (!op && (res.localTarget || res.localMethod)) op = guessOperation(res.method);
-    if (!op && !spec && !res.summary && !res.localTarget && !res.localMethod) op = guessOperation(res.method);
+    if (!op && !spec && !res.target && !res.localTarget && !res.localMethod) op = guessOperation(res.method);
     fact.operation = op ?? 'unknown';
     // Resource: Prisma model delegate name, the repository's text, SQL table.
     if (!fact.resource && res.receiver && (fact.operation === 'read' || fact.operation === 'write')) {
@@ -1530,7 +1561,7 @@ export class Extractor {
     if (spec?.offset && ts.isCallExpression(node) && node.arguments[0]) {
       const callee = skipOuter(node.expression) as ts.PropertyAccessExpression;
       this.addOffset(callee.name, node.arguments[0], 'method', `.${callee.name.text}()`, library, false, node);
-    } else if (!spec && !res.localTarget && !res.summary && ts.isCallExpression(node)) {
+    } else if (!spec && !res.localTarget && !res.target && ts.isCallExpression(node)) {
       // Unresolved receivers: `.offset(x)` / `.skip(x)` in a chain that also limits or orders.
       const callee = skipOuter(node.expression);
       if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'offset' || callee.name.text === 'skip') && node.arguments.length === 1) {
@@ -1686,107 +1717,98 @@ export class Extractor {
     this.pagingObjects.clear();
   }
 
-  // ---------------------------------------------------------------- summaries
+  // ---------------------------------------------------------------- linking and exports
 
-  /**
-   * Resolves calls to functions of this file and computes per-function summaries to a fixpoint:
-   * a function queries when it (or a helper it calls) queries; a sync function blocks when it
-   * (or a sync helper it calls) blocks.
-   */
-  private resolveLocalCalls(): Map<ts.Node, FunctionSummary> {
-    const summaries = new Map<number, FunctionSummary>();
-    const targetOf = (c: CallRecord): number | undefined => {
-      if (c.localTarget) return this.functionIds.get(c.localTarget);
-      if (c.localMethod) {
-        const m = this.classes.get(c.localMethod.cls)?.methods.get(c.localMethod.name);
-        return m ? this.functionIds.get(m) : undefined;
+  private addTypeDep(ref: { specifier: string; name: string }, fallback?: string): void {
+    const key = `${ref.specifier}#${ref.name}`;
+    if (!this.typeDeps.has(key)) this.typeDeps.set(key, { specifier: ref.specifier, name: ref.name, fallback });
+  }
+
+  /** Calls of this file's functions and methods get their target function ids (walk order assigns ids). */
+  private linkLocalTargets(): void {
+    for (const c of this.calls) {
+      let node = c.localTarget;
+      if (!node && c.localMethod) node = this.classes.get(c.localMethod.cls)?.methods.get(c.localMethod.name);
+      const id = node ? this.functionIds.get(node) : undefined;
+      if (id !== undefined) c.fact.target = { kind: 'local', functionId: id, guessedOp: c.fact.operation === 'unknown' ? undefined : c.fact.operation };
+    }
+  }
+
+  private classFacts(): Record<string, ClassFact> {
+    const out: Record<string, ClassFact> = {};
+    for (const [name, cls] of this.classes) {
+      const methods: Record<string, number> = {};
+      for (const [m, node] of [...cls.methods, ...cls.staticMethods]) {
+        const id = this.functionIds.get(node);
+        if (id !== undefined) methods[m] = id;
       }
+      out[name] = { methods, bases: cls.baseInstance || cls.baseStatic ? { instance: cls.baseInstance, static: cls.baseStatic } : undefined };
+    }
+    return out;
+  }
+
+  /** Exported functions, objects of functions, typed values and classes, by export name. */
+  private exportFacts(): Record<string, ExportFact> {
+    const out: Record<string, ExportFact> = {};
+    const describe = (localName: string): ExportFact | undefined => {
+      const b = this.moduleScope.lookup(localName);
+      if (!b) return undefined;
+      if (b.localFunction) {
+        const id = this.functionIds.get(b.localFunction);
+        return id === undefined ? undefined : { functionId: id };
+      }
+      if (b.localObject) {
+        const members: Record<string, number> = {};
+        for (const [m, node] of b.localObject) {
+          const id = this.functionIds.get(node);
+          if (id !== undefined) members[m] = id;
+        }
+        return { members };
+      }
+      if (b.typeId?.startsWith('static:')) {
+        const cls = this.classes.get(b.typeId.slice(7));
+        return { className: b.typeId.slice(7), typeId: cls?.baseStatic };
+      }
+      if (b.typeId?.startsWith('class:')) return { instanceOf: b.typeId.slice(6) };
+      if (b.typeId && !b.typeId.startsWith('import:') && !b.typeId.startsWith('list:')) return { typeId: b.typeId };
+      if (b.importRef) return { reexport: { specifier: b.importRef.specifier, name: b.importRef.name } };
       return undefined;
     };
-    // Which function's body each call counts for: nested non-inline functions do not run on call.
-    const countsFor = (c: CallRecord, kind: 'query' | 'blocking'): number | undefined => {
-      let id = c.fact.functionId;
-      while (id !== undefined) {
-        const f = this.functions[id];
-        if (kind === 'blocking' ? f.runsInline : f.runsInline || !f.isAsync || true) {
-          if (kind === 'blocking' && f.runsInline && !f.isAsync) {
-            id = f.parent;
-            continue;
-          }
-        }
-        return id;
+    for (const st of this.sf.statements) {
+      const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) : undefined;
+      const exported = mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+      const isDefault = mods?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+      if (ts.isExportDeclaration(st) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) && st.exportClause && ts.isNamedExports(st.exportClause)) {
+        for (const el of st.exportClause.elements) out[el.name.text] = { reexport: { specifier: st.moduleSpecifier.text, name: (el.propertyName ?? el.name).text } };
+        continue;
       }
-      return undefined;
-    };
-    const nodeOf: ts.Node[] = [];
-    for (const [node, id] of this.functionIds) nodeOf[id] = node;
-    for (let round = 0; round < 6; round++) {
-      let changed = false;
-      for (const c of this.calls) {
-        const t = targetOf(c);
-        if (t !== undefined) {
-          const s = summaries.get(t);
-          const f = this.functions[t];
-          if (s) {
-            const via = s.blocking && !f.isAsync ? s.blocking : s.query;
-            if (via && !c.fact.effect) {
-              c.fact.effect = { ...via, api: c.fact.calleeText, library: 'project' };
-              changed = true;
-            }
-            // A helper that only reads can be awaited alongside others; one that writes orders them.
-            if (via?.kind === 'query' && c.fact.operation === 'unknown') c.fact.operation = via.writes ? 'write' : 'read';
-          }
+      if (!exported) continue;
+      if (ts.isFunctionDeclaration(st)) {
+        const id = this.functionIds.get(st);
+        if (id !== undefined) out[isDefault ? 'default' : st.name?.text ?? 'default'] = { functionId: id };
+      } else if (ts.isClassDeclaration(st) && st.name) {
+        out[isDefault ? 'default' : st.name.text] = describe(st.name.text) ?? { className: st.name.text };
+      } else if (ts.isVariableStatement(st)) {
+        for (const d of st.declarationList.declarations) {
+          if (!ts.isIdentifier(d.name)) continue;
+          const ex = describe(d.name.text);
+          if (ex) out[d.name.text] = ex;
         }
-        const eff = c.fact.effect;
-        if (!eff) continue;
-        const owner = countsFor(c, eff.kind);
-        if (owner === undefined) continue;
-        let cur = summaries.get(owner);
-        if (!cur) {
-          const f = this.functions[owner];
-          cur = { name: f.name ?? '<anonymous>', isAsync: f.isAsync };
-          summaries.set(owner, cur);
-        }
-        const via = eff.via ?? { file: this.file, span: c.fact.span, api: eff.api, helper: cur.name };
-        const summaryEffect: Effect = { kind: eff.kind, library: eff.library, api: eff.api, via: { ...via, helper: cur.name }, store: eff.store };
-        if (eff.kind === 'query' && !cur.query) {
-          cur.query = summaryEffect;
-          changed = true;
-        }
-        if (eff.kind === 'query' && cur.query && !cur.query.writes && (c.fact.operation === 'write' || eff.writes)) {
-          cur.query.writes = true;
-          changed = true;
-        }
-        if (eff.kind === 'blocking' && !cur.blocking && !this.functions[owner].isAsync) {
-          cur.blocking = summaryEffect;
-          changed = true;
+      } else if (ts.isExportAssignment(st)) {
+        const e = skipOuter(st.expression);
+        if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && this.classes.has(e.expression.text)) out.default = { instanceOf: e.expression.text };
+        else if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
+          const id = this.functionIds.get(e);
+          if (id !== undefined) out.default = { functionId: id };
         }
       }
-      // Propagate to enclosing functions through non-inline nested arrows (`return items.map(x => db.find(x))`).
-      for (const f of this.functions) {
-        const s = summaries.get(f.id);
-        if (!s?.query || f.parent === undefined) continue;
-        const node = nodeOf[f.id];
-        if (!node || ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) continue;
-        let parentSummary = summaries.get(f.parent);
-        if (!parentSummary) {
-          const pf = this.functions[f.parent];
-          parentSummary = { name: pf.name ?? '<anonymous>', isAsync: pf.isAsync };
-          summaries.set(f.parent, parentSummary);
-        }
-        if (!parentSummary.query) {
-          parentSummary.query = { ...s.query, via: s.query.via ? { ...s.query.via, helper: parentSummary.name } : undefined };
-          changed = true;
-        }
-      }
-      if (!changed) break;
     }
-    const byNode = new Map<ts.Node, FunctionSummary>();
-    for (const [node, id] of this.functionIds) {
-      const s = summaries.get(id);
-      if (s) byNode.set(node, s);
+    for (const [exportName, localName] of this.exportNames) {
+      if (exportName.startsWith('<')) continue;
+      const ex = describe(localName);
+      if (ex) out[exportName] = ex;
     }
-    return byNode;
+    return out;
   }
 }
 
@@ -1799,7 +1821,7 @@ interface Resolution {
   method?: string;
   localTarget?: ts.Node;
   localMethod?: { cls: string; name: string };
-  summary?: FunctionSummary;
+  target?: CallTarget;
 }
 
 // -------------------------------------------------------------------- helpers
@@ -1911,6 +1933,13 @@ function elementType(t: string | undefined): string | undefined {
   if (!t) return undefined;
   if (t.startsWith('list:')) return t.slice(5);
   return typeSpec(t)?.element;
+}
+
+/** `import:./users#UsersService` → ['./users', 'UsersService']. */
+function splitImportType(t: string): [string, string] {
+  const body = t.slice('import:'.length);
+  const hash = body.lastIndexOf('#');
+  return [body.slice(0, hash), body.slice(hash + 1)];
 }
 
 function rootIdentifier(e: ts.Expression): string | undefined {

@@ -21,6 +21,10 @@ export interface Binding {
   projectMembers?: Record<string, FunctionSummary>;
   /** `import * as repo from './repo'` / `require('./repo')`. */
   projectModule?: FileSummary;
+  /** Imported from a file of the project (`import { loadUser } from './users'`): export `name` of `specifier`. */
+  importRef?: { specifier: string; name: string };
+  /** A namespace import or `require` of a file of the project. */
+  importModule?: string;
   /** The binding is known not to be a database value (a local class, a literal, a Map…). */
   known?: boolean;
   /** Declared as a function parameter (for tracing request parameters into offsets). */
