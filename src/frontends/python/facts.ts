@@ -2,6 +2,7 @@ import type { BlockFact, CallFact, Effect, FileFacts, FunctionFact, LoopFact, Sp
 import type { CallAnalyzer, CallInfo } from './effects';
 import { isAwaitableAttr, isAwaited } from './effects';
 import { namesOf } from './names';
+import type { NameUse } from './names';
 import { OffsetCollector } from './offsets';
 import type { Resolver } from './resolve';
 import { qnameOf } from './resolve';
@@ -26,7 +27,6 @@ interface Ctx {
   loops: LoopCtx[];
 }
 
-const STATEMENT_EXITS = new Set(['return_statement', 'raise_statement', 'break_statement', 'continue_statement']);
 const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
 const NAME_BUDGET = 2000;
 
@@ -379,55 +379,105 @@ export class FactWalker {
   // ---------------------------------------------------------------------------------------------
   // Statement blocks (sequential-awaits)
 
+  private readonly pendingBlocks: { node: PyNode; functionId?: number }[] = [];
+
   private block(node: PyNode, ctx: Ctx): void {
-    const statements: StatementFact[] = [];
-    const src = (n: PyNode) => this.src(n);
-    for (const stmt of node.children) {
-      if (!stmt.named || stmt.type === 'comment') continue;
-      const names = namesOf(stmt, src);
-      const single = singleAwait(stmt);
-      const awaitCount = countAwaits(stmt);
-      let fact: StatementFact;
-      if (single) {
-        const operand = firstNamed(single);
-        const inner = operand ? unparen(operand) : undefined;
-        fact = {
+    this.pendingBlocks.push({ node, functionId: ctx.fn?.id });
+  }
+
+  /**
+   * Statement facts for every block, built innermost block first so that a compound statement
+   * reuses what its nested statements read, bind, await and whether they leave.
+   */
+  private buildBlocks(): void {
+    const memo = new Map<PyNode, StatementScan>();
+    const built: BlockFact[] = new Array(this.pendingBlocks.length);
+    for (let i = this.pendingBlocks.length - 1; i >= 0; i--) {
+      const { node, functionId } = this.pendingBlocks[i];
+      const statements: StatementFact[] = [];
+      for (const stmt of node.children) {
+        if (!stmt.named || stmt.type === 'comment') continue;
+        const scan = scanStatement(stmt, memo, (n) => this.src(n));
+        memo.set(stmt, scan);
+        const single = singleAwait(stmt);
+        const fact: StatementFact = {
           span: spanOf(stmt),
-          await: {
-            span: spanOf(single),
-            // The call fact is created when the walk reaches it; ids are assigned lazily below.
-            callId: undefined,
-            exprText: operand ? this.src(operand) : '',
-          },
-          otherAwait: awaitCount > 1,
-          namesRead: [...names.reads],
-          namesWritten: [...names.writes],
-          exits: stmt.type === 'return_statement' || containsExit(stmt),
+          otherAwait: single ? scan.awaits > 1 : scan.awaits > 0,
+          namesRead: [...scan.use.reads],
+          namesWritten: [...scan.use.writes],
+          exits: scan.returns || scan.breaks,
         };
-        if (inner) this.pendingAwaits.push({ fact, node: inner });
-      } else {
-        fact = {
-          span: spanOf(stmt),
-          otherAwait: awaitCount > 0,
-          namesRead: [...names.reads],
-          namesWritten: [...names.writes],
-          exits: containsExit(stmt),
-        };
+        if (single) {
+          const operand = firstNamed(single);
+          const inner = operand ? unparen(operand) : undefined;
+          const id = inner ? this.callIds.get(inner) : undefined;
+          fact.await = { span: spanOf(single), callId: id, exprText: operand ? this.src(operand) : '' };
+        }
+        statements.push(fact);
       }
-      statements.push(fact);
+      built[i] = { functionId, span: spanOf(node), statements };
     }
-    this.blocks.push({ functionId: ctx.fn?.id, span: spanOf(node), statements });
+    this.blocks.push(...built);
   }
 
-  private readonly pendingAwaits: { fact: StatementFact; node: PyNode }[] = [];
-
-  /** Links each single-await statement to the call fact of its awaited call. */
+  /** Links awaits to call facts and builds the statement blocks (after the walk). */
   finish(): void {
-    for (const { fact, node } of this.pendingAwaits) {
-      const id = this.callIds.get(node);
-      if (id !== undefined && fact.await) fact.await.callId = id;
-    }
+    this.buildBlocks();
   }
+}
+
+interface StatementScan {
+  use: NameUse;
+  /** Awaits outside nested functions, `async for`/`async with` included (they await implicitly). */
+  awaits: number;
+  /** Contains a return or raise. */
+  returns: boolean;
+  /** Contains a break/continue of the loop around the block (not of a loop inside the statement). */
+  breaks: boolean;
+}
+
+function scanStatement(stmt: PyNode, memo: Map<PyNode, StatementScan>, src: (n: PyNode) => string): StatementScan {
+  const scan: StatementScan = { use: { reads: new Set(), writes: new Set() }, awaits: 0, returns: false, breaks: false };
+  namesOf(stmt, src, scan.use, undefined, Infinity, memo);
+  if (stmt.type === 'function_definition' || stmt.type === 'class_definition' || stmt.type === 'decorated_definition') return scan;
+  const stack: [PyNode, boolean][] = [[stmt, false]];
+  while (stack.length) {
+    const [n, inLoop] = stack.pop()!;
+    if (n !== stmt) {
+      if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') continue;
+      const known = memo.get(n);
+      if (known) {
+        scan.awaits += known.awaits;
+        scan.returns ||= known.returns;
+        // A nested loop's own breaks stay inside it.
+        if (!inLoop && !LOOP_TYPES.has(n.type)) scan.breaks ||= known.breaks;
+        continue;
+      }
+    }
+    if (!n.named) continue;
+    switch (n.type) {
+      case 'await':
+        scan.awaits++;
+        break;
+      case 'for_statement':
+      case 'with_statement':
+      case 'for_in_clause':
+        if (hasChild(n, 'async')) scan.awaits++;
+        break;
+      case 'return_statement':
+      case 'raise_statement':
+        scan.returns = true;
+        break;
+      case 'break_statement':
+      case 'continue_statement':
+        if (!inLoop) scan.breaks = true;
+        break;
+    }
+    // break/continue inside a loop (the statement itself, or one within it) stay in that loop.
+    const nested = inLoop || LOOP_TYPES.has(n.type);
+    for (const c of n.children) stack.push([c, nested]);
+  }
+  return scan;
 }
 
 /** `x = await f()`, `await f()`, `a, b = await g`, `return await f()`: the one top-level await. */
@@ -442,34 +492,6 @@ function singleAwait(stmt: PyNode): PyNode | undefined {
     expr = right ? unparen(right) : undefined;
   }
   return expr?.type === 'await' ? expr : undefined;
-}
-
-/** Awaits outside nested functions, counting `async for`/`async with` (they await implicitly). */
-function countAwaits(stmt: PyNode): number {
-  if (stmt.type === 'function_definition' || stmt.type === 'class_definition' || stmt.type === 'decorated_definition') return 0;
-  let n = 0;
-  walkSameFunction(stmt, (c) => {
-    if (c.type === 'await' && c.named) n++;
-    else if ((c.type === 'for_statement' || c.type === 'with_statement' || c.type === 'for_in_clause') && hasChild(c, 'async')) n++;
-    if (c.type === 'function_definition' || c.type === 'lambda' || c.type === 'class_definition') return c === stmt ? undefined : false;
-  });
-  return n;
-}
-
-/** The statement is, or contains, a return/raise, or a break/continue of the enclosing loop. */
-function containsExit(stmt: PyNode): boolean {
-  if (STATEMENT_EXITS.has(stmt.type)) return true;
-  let found = false;
-  const stack: [PyNode, boolean][] = [[stmt, false]];
-  while (stack.length && !found) {
-    const [n, inLoop] = stack.pop()!;
-    if (n !== stmt && (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition')) continue;
-    if (n.type === 'return_statement' || n.type === 'raise_statement') found = true;
-    else if ((n.type === 'break_statement' || n.type === 'continue_statement') && !inLoop) found = true;
-    const nested = inLoop || (n !== stmt && LOOP_TYPES.has(n.type));
-    for (const c of n.children) stack.push([c, nested || (n === stmt && LOOP_TYPES.has(n.type) && c.field === 'body')]);
-  }
-  return found;
 }
 
 /** The block always leaves (return/raise/break) before its end. */

@@ -19,12 +19,23 @@ export function namesOf(
   out: NameUse = { reads: new Set(), writes: new Set() },
   onUse?: (name: string, pos: number, write: boolean) => void,
   budget = Infinity,
+  /** Nested statements whose names are already known (merged instead of walked again). */
+  memo?: ReadonlyMap<PyNode, NameUse | { use: NameUse }>,
 ): NameUse {
   // [node, isTarget]
   const stack: [PyNode, boolean][] = [[node, false]];
   let visited = 0;
   while (stack.length && visited++ < budget) {
     const [n, target] = stack.pop()!;
+    if (memo && n !== node && !target) {
+      const known = memo.get(n);
+      if (known) {
+        const use = 'use' in known ? known.use : known;
+        for (const r of use.reads) out.reads.add(r);
+        for (const w of use.writes) out.writes.add(w);
+        continue;
+      }
+    }
     const push = (c: PyNode | undefined, t: boolean) => {
       if (c) stack.push([c, t]);
     };

@@ -14,6 +14,10 @@ interface Loaded {
   named: boolean[];
   types: string[];
   fieldNames: (string | null)[];
+  /** Type ids of nodes whose children may fill a field; undefined: ask for every node. */
+  hasFields?: boolean[];
+  /** Type ids of nodes whose anonymous child is an operator worth keeping (`/`, `%`, `+`). */
+  keepsOperator: boolean[];
 }
 
 let loaded: Loaded | undefined;
@@ -40,7 +44,23 @@ async function load(): Promise<void> {
     named.push(language.nodeTypeIsNamed(i));
     types.push(language.nodeTypeForId(i) ?? '');
   }
-  loaded = { parser, named, types, fieldNames: language.fields };
+  loaded = { parser, named, types, fieldNames: language.fields, hasFields: fieldParents(types), keepsOperator: types.map((t) => OPERATOR_PARENTS.has(t)) };
+}
+
+const OPERATOR_PARENTS = new Set(['binary_operator', 'augmented_assignment', 'boolean_operator', 'comparison_operator', 'unary_operator']);
+
+/** From the grammar's node-types.json: which node types have fields at all. */
+function fieldParents(types: string[]): boolean[] | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeTypes = require('tree-sitter-python/src/node-types.json') as { type: string; named: boolean; fields?: Record<string, unknown> }[];
+    const withFields = new Set(nodeTypes.filter((n) => n.fields && Object.keys(n.fields).length > 0).map((n) => n.type));
+    // ERROR nodes may hold anything.
+    withFields.add('ERROR');
+    return types.map((t) => withFields.has(t));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why Python files cannot be analysed, when the parser failed to load. */
@@ -48,6 +68,9 @@ export function parserProblem(): string | undefined {
   if (loaded) return undefined;
   return loadError ?? 'the Python parser is not loaded (call ready() before analysing Python files)';
 }
+
+/** Leaves share one empty array (most nodes are leaves); it is replaced before the first push. */
+const NO_CHILDREN: PyNode[] = [];
 
 export interface ParsedPython {
   root: PyNode;
@@ -60,49 +83,57 @@ export interface ParsedPython {
 /** Parses and copies the tree into plain objects. Returns undefined when the parser is not loaded. */
 export function parsePython(text: string): ParsedPython | undefined {
   if (!loaded) return undefined;
-  const { parser, named, types, fieldNames } = loaded;
+  const { parser, named, types, fieldNames, hasFields, keepsOperator } = loaded;
   const tree = parser.parse(text);
   if (!tree) return undefined;
   const cursor = tree.walk();
   try {
     const hasError = tree.rootNode.hasError;
     const errorOffset = hasError ? firstError(tree.rootNode) : undefined;
+    const parentTypeIds: number[] = [cursor.nodeTypeId];
     const root: PyNode = {
       type: types[cursor.nodeTypeId] ?? 'module',
       named: true,
       start: cursor.startIndex,
       end: cursor.endIndex,
       field: null,
-      children: [],
+      children: NO_CHILDREN,
       parent: null,
       missing: false,
     };
     const stack: PyNode[] = [root];
+    // Keywords and punctuation are skipped except `async` and operators: the analysis needs
+    // nothing else from them, and every property read on the cursor is a call into WebAssembly.
     if (cursor.gotoFirstChild()) {
       for (;;) {
         const typeId = cursor.nodeTypeId;
-        const isNamed = named[typeId] ?? true;
         const parent = stack[stack.length - 1];
-        const fieldId = cursor.currentFieldId;
-        // Punctuation and keywords need their type only; skipping their offsets halves the
-        // number of calls into WebAssembly. Their positions are estimated from the parent.
-        const node: PyNode = {
-          type: types[typeId] ?? '',
-          named: isNamed,
-          start: isNamed ? cursor.startIndex : -1,
-          end: isNamed ? cursor.endIndex : -1,
-          field: fieldId ? (fieldNames[fieldId] ?? null) : null,
-          children: [],
-          parent,
-          missing: isNamed ? cursor.nodeIsMissing : false,
-        };
-        if (!isNamed) {
-          node.start = node.end = parent.start;
-        }
-        parent.children.push(node);
-        if (cursor.gotoFirstChild()) {
-          stack.push(node);
-          continue;
+        let node: PyNode | undefined;
+        if (parent.children === NO_CHILDREN) parent.children = [];
+        if (named[typeId] ?? true) {
+          const parentType = parentTypeIds[parentTypeIds.length - 1];
+          const fieldId = !hasFields || hasFields[parentType] ? cursor.currentFieldId : 0;
+          node = {
+            type: types[typeId] ?? '',
+            named: true,
+            start: cursor.startIndex,
+            end: cursor.endIndex,
+            field: fieldId ? (fieldNames[fieldId] ?? null) : null,
+            children: NO_CHILDREN,
+            parent,
+            missing: hasError ? cursor.nodeIsMissing : false,
+          };
+          parent.children.push(node);
+          if (cursor.gotoFirstChild()) {
+            stack.push(node);
+            parentTypeIds.push(typeId);
+            continue;
+          }
+        } else {
+          const type = types[typeId] ?? '';
+          if (type === 'async' || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
+            parent.children.push({ type, named: false, start: parent.start, end: parent.start, field: type === 'async' ? null : 'operator', children: NO_CHILDREN, parent, missing: false });
+          }
         }
         let done = false;
         while (!cursor.gotoNextSibling()) {
@@ -111,6 +142,7 @@ export function parsePython(text: string): ParsedPython | undefined {
             break;
           }
           stack.pop();
+          parentTypeIds.pop();
         }
         if (done) break;
       }
