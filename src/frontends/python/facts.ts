@@ -30,6 +30,15 @@ interface Ctx {
 const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
 const NAME_BUDGET = 2000;
 
+/** Builtins that call a function per element: where the function and the iterable are. */
+const CALLBACK_BUILTINS: Record<string, { fn: number; iterable: number; keyword?: string }> = {
+  map: { fn: 0, iterable: 1 },
+  filter: { fn: 0, iterable: 1 },
+  sorted: { fn: -1, iterable: 0, keyword: 'key' },
+  min: { fn: -1, iterable: 0, keyword: 'key' },
+  max: { fn: -1, iterable: 0, keyword: 'key' },
+};
+
 export class FactWalker {
   readonly functions: FunctionFact[] = [];
   readonly loops: LoopFact[] = [];
@@ -100,8 +109,10 @@ export class FactWalker {
       case 'function_definition':
       case 'lambda': {
         const fn = this.r.tree.functionOf.get(node);
+        // A lambda handed to map/filter/sorted runs once per element, inside its caller.
+        const callback = this.callbackLoops.get(node);
         for (const c of node.children) {
-          if (c.field === 'body') this.visit(c, { fn, loops: [] });
+          if (c.field === 'body') this.visit(c, { fn, loops: callback ? [...ctx.loops, callback] : [] });
           else this.visit(c, ctx);
         }
         return;
@@ -117,6 +128,7 @@ export class FactWalker {
         return this.comprehension(node, ctx);
       case 'call':
         this.call(node, node, ctx);
+        this.callbackLoop(node, ctx);
         break;
       case 'await': {
         this.awaits.push({ start: node.start, end: node.end, fn: ctx.fn });
@@ -156,6 +168,42 @@ export class FactWalker {
     this.calls.push(fact);
     this.callIds.set(node, id);
     if (node.type === 'call') this.offsets.visitCall(node, info, ctx.fn);
+  }
+
+  private readonly callbackLoops = new Map<PyNode, LoopCtx>();
+
+  /** `map(lambda u: …, users)`, `sorted(xs, key=lambda x: …)`: the lambda is a per-element callback. */
+  private callbackLoop(call: PyNode, ctx: Ctx): void {
+    const callee = field(call, 'function');
+    const args = field(call, 'arguments');
+    if (!callee || !args || callee.type !== 'identifier') return;
+    const name = this.src(callee);
+    const spec = CALLBACK_BUILTINS[name];
+    if (!spec || lookup(this.r.scopeFor(callee), name)) return;
+    const all = namedChildren(args);
+    const positional = all.filter((a) => a.type !== 'keyword_argument');
+    const keyword = all.find((a) => a.type === 'keyword_argument' && this.src(field(a, 'name') ?? a) === spec.keyword);
+    const fnArg = spec.keyword ? (keyword ? field(keyword, 'value') : undefined) : positional[spec.fn];
+    const iter = positional[spec.iterable];
+    const lambda = fnArg ? unparen(fnArg) : undefined;
+    if (!lambda || lambda.type !== 'lambda' || !iter) return;
+    const info = this.r.tree.functionOf.get(lambda);
+    if (info) this.functions[info.id].runsInline = true;
+    const body = field(lambda, 'body') ?? lambda;
+    const loop = this.newLoop({
+      kind: 'callback',
+      span: spanOf(call),
+      bodySpan: spanOf(body),
+      iterableText: oneLine(this.src(iter)),
+      functionId: ctx.fn?.id,
+      overCollection: !this.openEndedIterable(iter),
+      exitsInFirstIteration: false,
+      literalSize: literalSize(iter),
+      carriedNames: [],
+      startsTogether: false,
+      sleeps: false,
+    });
+    this.callbackLoops.set(lambda, { id: loop.id, body: loop.bodySpan });
   }
 
   /** On the event loop the blocking part matters; elsewhere the query part (N+1 in sync code too). */
