@@ -1,21 +1,14 @@
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { analyze, summarize } from '../core/analyze';
 import type { Config } from '../core/config';
 import type { Finding } from '../core/finding';
 import type { FileSummary } from '../core/project';
 import { SummaryIndex } from '../core/project-index';
+import { LINK_ROUNDS, ProjectSession } from '../core/project-session';
 
 /** From this many files on, analysis is spread over worker threads. */
 export const PARALLEL_THRESHOLD = 200;
-
-/**
- * Summary passes before checking, as in core `buildIndex`: the second pass sees the first pass's
- * index, so a helper that calls a helper in a third file is still known to query or block.
- * Done here rather than through `buildIndex` because each file has its own (nearest) config.
- */
-export const SUMMARY_ROUNDS = 2;
 
 export interface SourceInput {
   /** Absolute path. */
@@ -31,26 +24,21 @@ export interface FileResult {
   notes: string[];
 }
 
-/** Pass 1 over a share of the files; `previous` is the summaries of the round before. */
-export function summarizeShare(files: readonly SourceInput[], configs: readonly Config[], previous?: FileSummary[]): FileSummary[] {
-  const project = previous ? new SummaryIndex(previous) : undefined;
-  return files.map((f) => summarize({ file: f.file, text: f.text, config: configs[f.config], project }));
+/** A session over a share of the files: each file is parsed once, in `prepare`. */
+export function shareSession(files: readonly SourceInput[], configs: readonly Config[]): ProjectSession {
+  return new ProjectSession(files.map((f) => ({ file: f.file, text: f.text, config: configs[f.config] })));
 }
 
-/** Pass 2 over a share of the files, against the summaries of the whole project. */
-export function analyzeShare(files: readonly SourceInput[], configs: readonly Config[], summaries: FileSummary[]): FileResult[] {
-  const project = new SummaryIndex(summaries);
-  return files.map((f) => {
-    const r = analyze({ file: f.file, text: f.text, config: configs[f.config], project });
-    return { file: f.file, findings: r.findings, notes: r.notes };
-  });
+export function shareResults(files: readonly SourceInput[], results: ReturnType<ProjectSession['finish']>): FileResult[] {
+  return results.map((r, i) => ({ file: files[i].file, findings: r.findings, notes: r.notes }));
 }
 
 /** Single-threaded: the reference that the worker path must equal. */
 export function analyzeInline(files: readonly SourceInput[], configs: readonly Config[]): FileResult[] {
-  let summaries: FileSummary[] | undefined;
-  for (let round = 0; round < SUMMARY_ROUNDS; round++) summaries = summarizeShare(files, configs, summaries);
-  return analyzeShare(files, configs, summaries ?? []);
+  const session = shareSession(files, configs);
+  let index = new SummaryIndex(session.prepare());
+  for (let round = 0; round < LINK_ROUNDS; round++) index = new SummaryIndex(session.relink(index));
+  return shareResults(files, session.finish(index));
 }
 
 /**
@@ -67,7 +55,7 @@ export function workerCount(fileCount: number, env: NodeJS.ProcessEnv = process.
 }
 
 /** Messages between the main thread and a worker (all plain JSON-like data). */
-export type ToWorker = { type: 'summarize'; previous?: FileSummary[] } | { type: 'analyze'; summaries: FileSummary[] };
+export type ToWorker = { type: 'prepare' } | { type: 'relink'; summaries: FileSummary[] } | { type: 'analyze'; summaries: FileSummary[] };
 export type FromWorker =
   | { type: 'summaries'; summaries: FileSummary[] }
   | { type: 'results'; results: FileResult[] }
@@ -78,9 +66,9 @@ export interface WorkerInit {
 }
 
 /**
- * Worker threads: each summarises its share, the main thread merges the summaries in file order,
- * and each worker analyses its share against a SummaryIndex rebuilt from the merged list — the
- * same computation as analyzeInline, split by file.
+ * Worker threads: each parses and summarises its share once, the main thread merges the summaries
+ * in file order for every linking round, and each worker analyses its share against a SummaryIndex
+ * rebuilt from the merged list — the same computation as analyzeInline, split by file.
  */
 export async function analyzeParallel(files: readonly SourceInput[], configs: readonly Config[], count: number): Promise<FileResult[]> {
   const shares = splitShares(files.length, count, (i) => files[i].text.length);
@@ -91,15 +79,16 @@ export async function analyzeParallel(files: readonly SourceInput[], configs: re
       parts.forEach((part, w) => part.forEach((item, k) => (out[shares[w][k]] = item)));
       return out;
     };
-    let summaries: FileSummary[] | undefined;
-    for (let round = 0; round < SUMMARY_ROUNDS; round++) {
-      const previous = summaries;
-      const parts = await Promise.all(workers.map((w) => w.request({ type: 'summarize', previous }, 'summaries')));
+    let parts = await Promise.all(workers.map((w) => w.request({ type: 'prepare' }, 'summaries')));
+    let summaries = merge(parts.map((p) => p.summaries));
+    for (let round = 0; round < LINK_ROUNDS; round++) {
+      const all = summaries;
+      parts = await Promise.all(workers.map((w) => w.request({ type: 'relink', summaries: all }, 'summaries')));
       summaries = merge(parts.map((p) => p.summaries));
     }
-    const all = summaries ?? [];
-    const parts = await Promise.all(workers.map((w) => w.request({ type: 'analyze', summaries: all }, 'results')));
-    return merge(parts.map((p) => p.results));
+    const all = summaries;
+    const results = await Promise.all(workers.map((w) => w.request({ type: 'analyze', summaries: all }, 'results')));
+    return merge(results.map((p) => p.results));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

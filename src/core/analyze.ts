@@ -77,32 +77,42 @@ export function summarize(input: AnalyzeInput): FileSummary {
 
 /** text → front-end → facts → enabled rules → suppressions → findings. Never throws. */
 export function analyze(input: AnalyzeInput): AnalyzeResult {
-  const language = input.language ?? languageForFile(input.file);
-  if (!language) return { findings: [], notes: [`${input.file}: not a TypeScript, JavaScript or Python file; skipped`] };
-  const frontend = frontendFor(language);
-  if (!frontend) return { findings: [], notes: [`${input.file}: ${language} analysis is not available; skipped`] };
-  const config = input.config ?? defaultConfig();
-  let facts: FileFacts;
-  try {
-    const extracted = withDeepStackRetry(() => frontend.extract(input.file, input.text, language, config, input.project), 'extract', input, language, config);
-    if (!extracted) return { findings: [], notes: [`${input.file}: nested too deeply to analyse even on a large stack; skipped`] };
-    facts = extracted;
-  } catch (err) {
-    return { findings: [], notes: [`${input.file}: internal error while reading the file, skipped (${describe(err)})`] };
-  }
+  const extracted = extractFacts(input);
+  if (!extracted.facts) return { findings: [], notes: extracted.notes };
   // Calls into the project's own functions take the effects of those functions.
-  linkFacts(facts, input.project);
+  linkFacts(extracted.facts, input.project);
+  return checkFacts(extracted.facts, input.config ?? defaultConfig());
+}
+
+/** The facts of one file, or notes saying why there are none. Never throws. */
+export function extractFacts(input: AnalyzeInput): { facts?: FileFacts; notes: string[] } {
+  const language = input.language ?? languageForFile(input.file);
+  if (!language) return { notes: [`${input.file}: not a TypeScript, JavaScript or Python file; skipped`] };
+  const frontend = frontendFor(language);
+  if (!frontend) return { notes: [`${input.file}: ${language} analysis is not available; skipped`] };
+  const config = input.config ?? defaultConfig();
+  try {
+    const facts = withDeepStackRetry(() => frontend.extract(input.file, input.text, language, config, input.project), 'extract', input, language, config);
+    if (!facts) return { notes: [`${input.file}: nested too deeply to analyse even on a large stack; skipped`] };
+    return { facts, notes: [] };
+  } catch (err) {
+    return { notes: [`${input.file}: internal error while reading the file, skipped (${describe(err)})`] };
+  }
+}
+
+/** Enabled rules over linked facts, then suppressions. Never throws. */
+export function checkFacts(facts: FileFacts, config: Config): AnalyzeResult {
   const findings: Finding[] = [];
   const notes = [...facts.notes];
-  for (const rule of enabledRules(language, config)) {
+  for (const rule of enabledRules(facts.language, config)) {
     try {
       runRule(rule, facts, severityFor(rule, config), findings);
     } catch (err) {
-      notes.push(`${input.file}: internal error in rule ${rule.id}, its findings are missing (${describe(err)})`);
+      notes.push(`${facts.file}: internal error in rule ${rule.id}, its findings are missing (${describe(err)})`);
     }
   }
-  const lines = new LineIndex(input.text);
-  const sup = parseSuppressions(input.text, lines);
+  const lines = new LineIndex(facts.text);
+  const sup = parseSuppressions(facts.text, lines);
   const kept = findings.filter((f) => !isSuppressed(f, sup, lines));
   kept.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
   return { findings: kept, notes, facts };

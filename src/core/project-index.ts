@@ -2,7 +2,8 @@ import * as path from 'path';
 import type { Config } from './config';
 import type { FunctionSummary, Language } from './model';
 import type { FileSummary, ProjectIndex } from './project';
-import { analyze, languageForFile, summarize } from './analyze';
+import { analyze, languageForFile } from './analyze';
+import { LINK_ROUNDS, ProjectSession } from './project-session';
 import type { AnalyzeResult } from './analyze';
 
 const TS_SUFFIXES = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js', '/index.mjs'];
@@ -88,19 +89,25 @@ export interface SourceFile {
 }
 
 /**
- * Two passes: summarise every file, then check each against the summaries. Summaries are built
- * twice so that a helper calling a helper in a third file is still seen (two levels deep).
+ * Two passes: summarise every file, then check each against the summaries (see ProjectSession:
+ * each file is parsed once; summaries are re-linked so a helper two files away is still seen).
  */
-export function buildIndex(files: SourceFile[], config: Config): SummaryIndex {
+export function analyzeProject(files: SourceFile[], config: Config): Map<string, AnalyzeResult> {
+  const session = new ProjectSession(files.filter((f) => languageForFile(f.file)).map((f) => ({ ...f, config })));
+  let index = new SummaryIndex(session.prepare());
+  for (let round = 0; round < LINK_ROUNDS; round++) index = new SummaryIndex(session.relink(index));
+  const results = session.finish(index);
+  const out = new Map<string, AnalyzeResult>();
   const supported = files.filter((f) => languageForFile(f.file));
-  let index = new SummaryIndex(supported.map((f) => summarize({ ...f, config })));
-  index = new SummaryIndex(supported.map((f) => summarize({ ...f, config, project: index })));
-  return index;
+  supported.forEach((f, i) => out.set(f.file, results[i]));
+  for (const f of files) if (!out.has(f.file)) out.set(f.file, analyze({ ...f, config }));
+  return out;
 }
 
-export function analyzeProject(files: SourceFile[], config: Config): Map<string, AnalyzeResult> {
-  const index = buildIndex(files, config);
-  const out = new Map<string, AnalyzeResult>();
-  for (const f of files) out.set(f.file, analyze({ ...f, config, project: index }));
-  return out;
+/** The summaries of a set of files, as an index (for callers that analyse files one by one). */
+export function buildIndex(files: SourceFile[], config: Config): SummaryIndex {
+  const session = new ProjectSession(files.filter((f) => languageForFile(f.file)).map((f) => ({ ...f, config })));
+  let index = new SummaryIndex(session.prepare());
+  for (let round = 0; round < LINK_ROUNDS; round++) index = new SummaryIndex(session.relink(index));
+  return index;
 }

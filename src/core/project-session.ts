@@ -1,0 +1,84 @@
+import type { Config } from './config';
+import type { FileFacts, FunctionSummary } from './model';
+import type { FileSummary, ProjectIndex } from './project';
+import { emptySummary } from './project';
+import type { AnalyzeResult } from './analyze';
+import { analyze, checkFacts, extractFacts, languageForFile, summarize } from './analyze';
+import { fileSummary, linkFacts, needsTypesFromProject } from './link';
+
+export interface ProjectFile {
+  file: string;
+  text: string;
+  config: Config;
+}
+
+/** How many times summaries are re-linked: each round lets a helper reach one more file away. */
+export const LINK_ROUNDS = 3;
+
+/**
+ * A project analysis that parses each file once: extract facts without the project (pass 1), then
+ * re-link the facts as the summaries of the other files become known (cheap, no parsing), and
+ * finally run the rules. A file whose types depend on another file (an exported client, a class
+ * extending a library class) is extracted again once, with the project index.
+ *
+ * The work over files can be split across workers: `prepare`, `relink` and `finish` each need only
+ * this session's files and the summaries of all files (plain JSON).
+ */
+export class ProjectSession {
+  private readonly facts: Array<FileFacts | undefined> = [];
+  private readonly notes: string[][] = [];
+  private readonly summaries: FileSummary[] = [];
+  private retyped = false;
+
+  constructor(private readonly files: readonly ProjectFile[]) {}
+
+  /** Pass 1: facts and local summaries of every file. */
+  prepare(): FileSummary[] {
+    this.files.forEach((f, i) => {
+      const language = languageForFile(f.file);
+      const { facts, notes } = extractFacts({ file: f.file, text: f.text, config: f.config });
+      this.notes[i] = notes;
+      // Front-ends that do not report exports as facts are summarised the older way.
+      if (facts && !facts.exports) {
+        this.facts[i] = facts;
+        this.summaries[i] = summarize({ file: f.file, text: f.text, config: f.config });
+        return;
+      }
+      this.facts[i] = facts;
+      this.summaries[i] = facts ? fileSummary(facts, linkFacts(facts)) : emptySummary(f.file, language ?? 'typescript');
+    });
+    return [...this.summaries];
+  }
+
+  /** One more round: link every file against the summaries of the whole project. */
+  relink(project: ProjectIndex): FileSummary[] {
+    this.files.forEach((f, i) => {
+      let facts = this.facts[i];
+      if (!facts) return;
+      if (!facts.exports) {
+        this.summaries[i] = summarize({ file: f.file, text: f.text, config: f.config, project });
+        return;
+      }
+      if (!this.retyped && needsTypesFromProject(facts, project)) {
+        const again = extractFacts({ file: f.file, text: f.text, config: f.config, project });
+        if (again.facts) this.facts[i] = facts = again.facts;
+      }
+      this.summaries[i] = fileSummary(facts, linkFacts(facts, project));
+    });
+    this.retyped = true;
+    return [...this.summaries];
+  }
+
+  /** The findings of every file against the final summaries. */
+  finish(project: ProjectIndex): AnalyzeResult[] {
+    return this.files.map((f, i) => {
+      const facts = this.facts[i];
+      if (!facts) return { findings: [], notes: this.notes[i] };
+      if (!facts.exports) return analyze({ file: f.file, text: f.text, config: f.config, project });
+      linkFacts(facts, project);
+      return checkFacts(facts, f.config);
+    });
+  }
+}
+
+export type { FunctionSummary };
