@@ -481,7 +481,7 @@ function cLikeDeepCases(variant: 'ts' | 'tsx' | 'js'): DeepCase[] {
   ];
   // Other recursive shapes, sharing files for the same reason.
   const shapes = [
-    `export const f = ${'async () => await '.repeat(n)}1;`,
+    `export const f = ${'async () => '.repeat(n)}await x;`,
     `export const o = ${'{ a: '.repeat(n)}1${' }'.repeat(n)};`,
     `export const c = ${'f('.repeat(n)}1${')'.repeat(n)};`,
     `export const t = ${'`${'.repeat(n)}1${'}`'.repeat(n)};`,
