@@ -103,6 +103,13 @@ export class CallAnalyzer {
         break;
     }
 
+    // An awaited call of something unknown that is handed a connection or session does database
+    // work with it (query-file libraries, generated helpers): `await queries.get_user(conn, id)`.
+    if (!info.query && !info.blocking && awaited && (v.kind === 'unknown' || v.kind === 'external')) {
+      const conn = this.connectionArgument(call);
+      if (conn) info = { ...info, query: { kind: 'query', library: conn.library, api: text, store: conn.store }, connectionKey: conn.key };
+    }
+
     // A lazy queryset runs when awaited (Tortoise) or iterated (Django, legacy Query).
     if (!info.query && !info.blocking && (awaited || iterated)) {
       const result = r.valueOf(call);
@@ -183,6 +190,21 @@ export class CallAnalyzer {
       info.connectionKey = this.sessionArgument(call) ?? this.receiverSession(receiver);
     }
     return info;
+  }
+
+  private connectionArgument(call: PyNode): { library: string; store: 'database' | 'redis'; key?: string } | undefined {
+    const args = field(call, 'arguments');
+    if (!args) return undefined;
+    for (const a of namedChildren(args)) {
+      const expr = a.type === 'keyword_argument' ? field(a, 'value') : a;
+      if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) continue;
+      const v = this.r.valueOf(expr);
+      const t = v.kind === 'type' ? this.r.type(v.id) : undefined;
+      if (t && (t.connection || /\b(Pool|Database)\b/.test(t.display)) && t.library !== 'requests' && t.library !== 'httpx') {
+        return { library: t.library, store: t.store ?? 'database', key: t.connection ? oneLine(this.r.src(expr)) : undefined };
+      }
+    }
+    return undefined;
   }
 
   /** A helper that takes the session (`crud.get(db, id)`) runs on that session. */

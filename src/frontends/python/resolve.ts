@@ -481,6 +481,8 @@ export class Resolver {
   classAttribute(cls: ClassInfo, attr: string, onClass: boolean, depth: number): Value {
     return this.guard(`attr:${cls.node.start}:${attr}`, UNKNOWN, () => {
       const m = cls.methods.get(attr);
+      // A @property reads as the value it returns.
+      if (m && !onClass && m.decorators.some((d) => /^(property|(functools\.)?cached_property)$/.test(this.src(d)))) return this.returnValue(m, depth + 1);
       if (m) return { kind: 'function', fn: m } as Value;
       const bindings = cls.attrs.get(attr);
       if (bindings) {

@@ -121,6 +121,7 @@ export const sqlDrivers: PyKnowledge = {
     pymysql: 'mod:pymysql',
     MySQLdb: 'mod:MySQLdb',
     'mysql.connector': 'mod:mysql.connector',
+    aiosql: 'mod:aiosql',
   },
   types: {
     'mod:asyncpg': {
@@ -202,6 +203,14 @@ export const sqlDrivers: PyKnowledge = {
     'databases.Iterator': { library: 'databases', display: 'iterate', iterRuns: READ },
     'databases.Transaction': { library: 'databases', display: 'Transaction', methods: each(['start', 'commit', 'rollback'], QUERY_LIFECYCLE) },
 
+    // aiosql: SQL files loaded as methods (`queries.get_user(conn, id=1)`); each call is a query.
+    'mod:aiosql': {
+      library: 'aiosql',
+      display: 'aiosql',
+      module: true,
+      methods: each(['from_path', 'from_str'], { returns: 'aiosql.Queries' }),
+    },
+    'aiosql.Queries': { library: 'aiosql', display: 'Queries', otherMethods: READ },
     'mod:psycopg2': { library: 'psycopg2', display: 'psycopg2', module: true, methods: { connect: connect('psycopg2') } },
     'mod:psycopg2.pool': {
       library: 'psycopg2',
