@@ -8,7 +8,7 @@ import { runExplainCommand } from '../src/explain/command';
 import { parseConnectionString, redact } from '../src/explain/connection';
 import { parseDotEnv } from '../src/explain/dotenv';
 import { createPgRunner } from '../src/explain/pg-runner';
-import { createSchema, loadRows, ordersFingerprint, SCHEMA_DIR, testDatabaseUrl } from './fixtures-explain/live-database';
+import { createSchema, loadRows, ordersFingerprint, SCHEMA_DIR, SNAPSHOT_DIR, testDatabaseUrl } from './fixtures-explain/live-database';
 
 /**
  * `perflens explain` as a user types it (argv in, text out, exit code), against the real server and
@@ -244,7 +244,7 @@ describe('perflens explain (command)', function () {
     });
 
     it('uses the embedded PostgreSQL with the schema under the current folder, and says so', async () => {
-      const r = await run(['--sql', 'SELECT c.email, o.total FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.id = 3'], { cwd: SCHEMA_DIR });
+      const r = await run(['--sql', 'SELECT c.email, o.total FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.id = 3'], { cwd: SCHEMA_DIR, env: { PERFLENS_CACHE_DIR: SNAPSHOT_DIR } });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /no database configured.*embedded PostgreSQL with the schema found under .*schema/);
       assert.match(r.stdout, /embedded PostgreSQL 1\d\.\d+ \(PGlite\)/);

@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { explainSql, type ExplainRequest, type ExplainResult } from '../src/explain/explain';
 import { ExplainError, type ExplainErrorKind } from '../src/explain/errors';
 import { createPgRunner } from '../src/explain/pg-runner';
 import { openEmbeddedRunner, closeEmbeddedRunners, type EmbeddedRunner } from '../src/explain/embedded-runner';
 import type { ExplainRunner } from '../src/explain/runner';
-import { createSchema, loadRows, ordersFingerprint, SCHEMA_DIR, testDatabaseUrl } from './fixtures-explain/live-database';
+import { createSchema, loadRows, ordersFingerprint, SCHEMA_DIR, SNAPSHOT_DIR, testDatabaseUrl } from './fixtures-explain/live-database';
 
 /**
  * The safety rules and plans, against a real PostgreSQL server (started by .ci/run) and against the
@@ -196,13 +199,16 @@ runnerSuite(
 runnerSuite(
   'explain against the embedded PostgreSQL (PGlite)',
   // PGlite runs in this thread and cannot be interrupted, so statement_timeout does not apply there.
-  () => openEmbeddedRunner({ schemaDir: SCHEMA_DIR }),
+  () => openEmbeddedRunner({ schemaDir: SCHEMA_DIR, snapshotDir: SNAPSHOT_DIR }),
   { interruptible: false },
 );
 
 describe('explain: the embedded database and its schema', function () {
   this.timeout(120_000);
-  after(() => closeEmbeddedRunners());
+  after(async () => {
+    await closeEmbeddedRunners();
+    rmSync(SNAPSHOT_DIR, { recursive: true, force: true });
+  });
 
   it('loads migrations in name order, reports and skips a broken one, never runs down migrations', async () => {
     const runner = await openEmbeddedRunner({ schemaDir: SCHEMA_DIR });
@@ -236,5 +242,26 @@ describe('explain: the embedded database and its schema', function () {
     const r = await explainSql(await openEmbeddedRunner({ schemaDir: SCHEMA_DIR }), { sql: 'SELECT * FROM customers' });
     assert.equal(r.database.kind, 'embedded');
     assert.ok(r.notes.some((n) => /No data behind this plan/.test(n)), r.notes.join('\n'));
+  });
+
+  it('starts from the snapshot of an initialised cluster once one was written', async () => {
+    if (!existsSync(SNAPSHOT_DIR) || !readdirSync(SNAPSHOT_DIR).length) {
+      const first = await openEmbeddedRunner({ snapshotDir: SNAPSHOT_DIR });
+      assert.equal(first.startedFrom, 'initdb');
+      await first.close();
+    }
+    assert.deepEqual(readdirSync(SNAPSHOT_DIR).filter((f) => f.endsWith('.tmp')), []);
+    const dir = mkdtempSync(join(tmpdir(), 'perflens-schema-'));
+    try {
+      writeFileSync(join(dir, 'schema.sql'), 'CREATE TABLE t (id int PRIMARY KEY, v text);');
+      const runner = await openEmbeddedRunner({ schemaDir: dir, snapshotDir: SNAPSHOT_DIR });
+      assert.equal(runner.startedFrom, 'snapshot');
+      assert.deepEqual(runner.schema.loaded, ['schema.sql']);
+      const r = await explainSql(runner, { sql: 'SELECT * FROM t WHERE id = 1' });
+      assert.equal(r.model.root.indexName, 't_pkey');
+      await runner.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { extractSql, languageOfFile, type ExtractedSql } from './extract';
 import { explainSql, DEFAULT_TIMEOUT_MS, type ExplainResult } from './explain';
 import { ExplainError } from './errors';
 import { parseConnectionString, redact } from './connection';
 import { PgRunner } from './pg-runner';
-import { openEmbeddedRunner, type EmbeddedRunner } from './embedded-runner';
+import { closeEmbeddedRunners, openEmbeddedRunner, type EmbeddedRunner } from './embedded-runner';
 import { readDotEnv } from './dotenv';
 import { lineColumn, offsetOf } from './offset-map';
 import { renderExplainText } from './render-text';
@@ -42,7 +42,9 @@ Database (first that applies):
                              sslmode and connect_timeout are honoured
   --embedded [--schema DIR]  the embedded PostgreSQL (PGlite) with the schema found in DIR
                              (default: current folder): migrations/**/*.sql, schema.sql,
-                             prisma/migrations/*/migration.sql
+                             prisma/migrations/*/migration.sql; a snapshot of the
+                             initialised database is cached in $PERFLENS_CACHE_DIR
+                             (default ~/.cache/perflens) to start faster
   DATABASE_URL               from the environment, else from .env in the current folder
   (nothing configured)       the embedded PostgreSQL, as with --embedded
 
@@ -145,6 +147,33 @@ export async function runExplainCommand(argv: string[], io: CommandIO): Promise<
     }
     if (error.kind === 'usage') err('  Run `perflens explain --help` for the options.\n');
     return 2;
+  }
+}
+
+/** The shape of src/cli's CliIO, restated so this module does not depend on the CLI. */
+export interface CliLikeIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  stdoutStream?: { isTTY?: boolean };
+  stderrStream?: { isTTY?: boolean };
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * `perflens explain` for a one-shot process: runs the command, then closes the embedded database,
+ * which would otherwise keep the process alive for seconds after the plan is printed.
+ */
+export async function runExplainCli(argv: readonly string[], io: CliLikeIO): Promise<number> {
+  try {
+    return await runExplainCommand([...argv], {
+      stdout: { write: (t: string) => io.stdout(t), isTTY: io.stdoutStream?.isTTY },
+      stderr: { write: (t: string) => io.stderr(t), isTTY: io.stderrStream?.isTTY },
+      cwd: io.cwd,
+      env: io.env,
+    });
+  } finally {
+    await closeEmbeddedRunners();
   }
 }
 
@@ -298,7 +327,15 @@ async function chooseRunner(o: Options, io: CommandIO, secrets: string[], err: (
     err(`perflens explain: no database configured (--connection, DATABASE_URL or .env); using the embedded PostgreSQL with the schema found under ${schemaDir}.\n`);
   }
   const progress = io.stderr.isTTY ? (m: string) => err(`${m}\n`) : undefined;
-  return openEmbeddedRunner({ schemaDir, onProgress: progress });
+  return openEmbeddedRunner({ schemaDir, onProgress: progress, snapshotDir: cacheDir(io.env) });
+}
+
+/** Where the embedded database's start-up snapshot is kept: PERFLENS_CACHE_DIR, else the XDG cache. */
+function cacheDir(env: Record<string, string | undefined>): string | undefined {
+  if (env.PERFLENS_CACHE_DIR) return env.PERFLENS_CACHE_DIR;
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'perflens');
+  if (env.HOME) return join(env.HOME, '.cache', 'perflens');
+  return undefined;
 }
 
 function locate(source: { text: string; name: string }, extracted: ExtractedSql, sqlOffset: number): { file: string; line: number; column: number; excerpt: string } {

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Extension, PGlite } from '@electric-sql/pglite';
 import { lineColumn, codePointPositionToOffset } from './offset-map';
 import { extensionsMentioned, findSchemaFiles, readSchemaFile, rolesMentioned, withoutConcurrently, type SchemaFile } from './schema-files';
@@ -28,6 +28,11 @@ export interface EmbeddedOptions {
   schemaDir?: string;
   /** Called with short messages while the database starts and loads (it takes seconds). */
   onProgress?: (message: string) => void;
+  /**
+   * A folder for a snapshot of a freshly initialised cluster (one per PGlite version, ~5 MB). The
+   * first start writes it; later starts load it instead of running initdb, about three times faster.
+   */
+  snapshotDir?: string;
 }
 
 export class EmbeddedRunner implements ExplainRunner {
@@ -40,6 +45,8 @@ export class EmbeddedRunner implements ExplainRunner {
     private readonly db: PGlite,
     readonly schema: SchemaReport,
     readonly startupMs: number,
+    /** Whether the cluster came from initdb or from a snapshot. */
+    readonly startedFrom: 'initdb' | 'snapshot',
   ) {
     this.description = schema.root ? `embedded PostgreSQL (PGlite) with the schema in ${schema.root}` : 'embedded PostgreSQL (PGlite), empty';
   }
@@ -104,7 +111,7 @@ export async function openEmbeddedRunner(options: EmbeddedOptions = {}): Promise
     cache.delete(root);
     void cached.runner.then((r) => r.close()).catch(() => undefined);
   }
-  const runner = startEmbedded(root, files, options.onProgress);
+  const runner = startEmbedded(root, files, options);
   cache.set(root, { fingerprint, runner });
   runner.catch(() => cache.delete(root));
   return runner;
@@ -126,28 +133,65 @@ function stamp(path: string): string {
   }
 }
 
-async function startEmbedded(root: string, files: SchemaFile[], onProgress?: (message: string) => void): Promise<EmbeddedRunner> {
+async function startEmbedded(root: string, files: SchemaFile[], options: EmbeddedOptions): Promise<EmbeddedRunner> {
   const started = Date.now();
   const texts = files.map((f) => ({ file: f, text: readSchemaFile(f) }));
   const all = texts.map((t) => t.text).join('\n;\n');
   const extensions = loadExtensions(extensionsMentioned(all));
 
-  onProgress?.('Starting the embedded PostgreSQL (PGlite)…');
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create({ extensions: extensions.modules });
+  options.onProgress?.('Starting the embedded PostgreSQL (PGlite)…');
+  const { db, from } = await createDatabase(extensions.modules, options.snapshotDir);
 
   const report: SchemaReport = { root, loaded: [], failed: [], extensions: extensions.names };
   // Dumps assign owners and grants to roles the embedded database does not have.
   for (const role of rolesMentioned(all)) {
     await db.exec(`CREATE ROLE "${role.replace(/"/g, '""')}" NOLOGIN`).catch(() => undefined);
   }
-  if (texts.length) onProgress?.(`Loading ${texts.length} schema file${texts.length === 1 ? '' : 's'} from ${root}…`);
+  if (texts.length) options.onProgress?.(`Loading ${texts.length} schema file${texts.length === 1 ? '' : 's'} from ${root}…`);
   for (const { file, text } of texts) {
     const failure = await applyFile(db, text);
     if (failure) report.failed.push({ file: file.name, ...failure });
     else report.loaded.push(file.name);
   }
-  return new EmbeddedRunner(db, report, Date.now() - started);
+  return new EmbeddedRunner(db, report, Date.now() - started, from);
+}
+
+/** A fresh cluster: from the snapshot when there is a good one, else initdb (writing the snapshot). */
+async function createDatabase(extensions: Record<string, Extension>, snapshotDir: string | undefined): Promise<{ db: PGlite; from: 'initdb' | 'snapshot' }> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const file = snapshotDir ? join(snapshotDir, `pglite-${pgliteVersion()}-initdb.tar.gz`) : undefined;
+  if (file) {
+    try {
+      const db = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]), extensions });
+      return { db, from: 'snapshot' };
+    } catch {
+      // Missing or unusable: start from initdb and write a new one.
+    }
+  }
+  const db = await PGlite.create({ extensions });
+  if (file) {
+    try {
+      const blob = await db.dumpDataDir('gzip');
+      mkdirSync(dirname(file), { recursive: true });
+      const temp = `${file}.${process.pid}.tmp`;
+      writeFileSync(temp, Buffer.from(await blob.arrayBuffer()), { mode: 0o600 });
+      renameSync(temp, file);
+    } catch {
+      rmSync(`${file}.${process.pid}.tmp`, { force: true });
+      // A cache that cannot be written only costs speed next time.
+    }
+  }
+  return { db, from: 'initdb' };
+}
+
+function pgliteVersion(): string {
+  try {
+    const main = require.resolve('@electric-sql/pglite');
+    const pkg = JSON.parse(readFileSync(join(dirname(main), '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /**

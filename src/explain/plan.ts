@@ -295,7 +295,7 @@ export function planFindings(model: PlanModel, options: FindingOptions = {}): Pl
       const what = model.analyzed
         ? `${pct(costliest.timeShare ?? 0)} of the execution time (${costliest.exclusiveMs!.toFixed(1)} ms)`
         : `${pct(costliest.costShare)} of the estimated cost`;
-      add(costliest, 'costliest-node', 'info', `Costliest node: \`${costliest.label}\`, ${what}.`);
+      add(costliest, 'costliest-node', 'info', `\`${costliest.label}\` takes ${what}, more than any other node.`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findSchemaFiles, readSchemaFile } from '../../src/explain/schema-files';
 import type { SqlSession } from '../../src/explain/runner';
@@ -8,6 +9,9 @@ import type { SqlSession } from '../../src/explain/runner';
  */
 
 export const SCHEMA_DIR = join(__dirname, '..', '..', '..', 'test', 'fixtures-explain', 'schema');
+
+/** Where this test run keeps the embedded database's start-up snapshot (removed at the end). */
+export const SNAPSHOT_DIR = join(tmpdir(), `perflens-test-snapshots-${process.pid}`);
 
 /**
  * PERFLENS_TEST_DATABASE_URL, or: outside CI, skip the suite with a message saying how to run it;
