@@ -26,7 +26,18 @@ export class SummaryIndex implements ProjectIndex {
     }
   }
 
+  /** Resolution results by language, importing folder and specifier: linking asks the same many times. */
+  private readonly resolved = new Map<string, FileSummary | undefined>();
+
   resolveModule(fromFile: string, specifier: string, language: Language): FileSummary | undefined {
+    const key = `${language}\0${language === 'python' ? fromFile : path.dirname(fromFile)}\0${specifier}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const hit = this.resolveUncached(fromFile, specifier, language);
+    this.resolved.set(key, hit);
+    return hit;
+  }
+
+  private resolveUncached(fromFile: string, specifier: string, language: Language): FileSummary | undefined {
     if (language === 'python') return this.resolvePython(fromFile, specifier);
     if (!specifier.startsWith('.')) return undefined;
     const base = path.join(path.dirname(normalize(fromFile)), specifier);
