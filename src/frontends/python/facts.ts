@@ -262,18 +262,20 @@ export class FactWalker {
     if (left) this.visit(left, ctx);
     if (right) this.visit(right, ctx);
     if (body) {
+      const sleeps = this.sleeps(body);
       const loop = this.newLoop({
         kind: isAsync ? 'async-for' : 'for-of',
         span: spanOf(node),
         bodySpan: spanOf(body),
         iterableText: right ? oneLine(this.src(right)) : undefined,
         functionId: ctx.fn?.id,
-        overCollection: right ? !this.openEndedIterable(right) : true,
+        // `for attempt in range(5): … await asyncio.sleep(…)` retries or polls; it walks no collection.
+        overCollection: right ? !this.openEndedIterable(right) && !(sleeps && isRange(right, this.r)) : true,
         exitsInFirstIteration: alwaysExits(body) && !continues(body),
         literalSize: right ? literalSize(right) : undefined,
         carriedNames: this.carriedNames(node, body, left, undefined, ctx.fn),
         startsTogether: false,
-        sleeps: this.sleeps(body),
+        sleeps,
       });
       this.visit(body, { fn: ctx.fn, loops: [...ctx.loops, { id: loop.id, body: loop.bodySpan }] });
     }
@@ -582,6 +584,13 @@ function continues(body: PyNode): boolean {
     if (n.type === 'continue_statement') found = true;
   });
   return found;
+}
+
+/** `range(n)` (the builtin, not a local function of that name). */
+function isRange(iter: PyNode, r: Resolver): boolean {
+  const n = unparen(iter);
+  const callee = n.type === 'call' ? field(n, 'function') : undefined;
+  return !!callee && callee.type === 'identifier' && r.src(callee) === 'range' && !lookup(r.scopeFor(callee), 'range');
 }
 
 function literalSize(iter: PyNode): number | undefined {
