@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { explainSql, type ExplainRequest, type ExplainResult } from '../src/explain/explain';
+import { explainInFile } from '../src/explain';
 import { ExplainError, type ExplainErrorKind } from '../src/explain/errors';
 import { createPgRunner } from '../src/explain/pg-runner';
 import { openEmbeddedRunner, closeEmbeddedRunners, type EmbeddedRunner } from '../src/explain/embedded-runner';
@@ -263,5 +264,16 @@ describe('explain: the embedded database and its schema', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('explains the literal under the cursor in a file and maps errors to file offsets (the editor API)', async () => {
+    const runner = await openEmbeddedRunner({ schemaDir: SCHEMA_DIR });
+    const text = 'async function f(id: number) {\n  return db.query(`SELECT * FROM orders\n    WHERE customer_id = ${id}`);\n}\n';
+    const ok = await explainInFile(runner, { text, fileName: 'repo.ts', cursor: text.indexOf('FROM') });
+    assert.equal(ok.extracted.sql, 'SELECT * FROM orders\n    WHERE customer_id = $1');
+    assert.equal(ok.result.mode, 'generic');
+    const bad = text.replace('FROM orders', 'FROM orderz');
+    const e = await rejectsWith(explainInFile(runner, { text: bad, fileName: 'repo.ts', cursor: bad.indexOf('FROM') }), 'sql', /orderz/);
+    assert.equal(e.details.fileOffset, bad.indexOf('orderz'));
   });
 });

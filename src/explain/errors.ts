@@ -25,6 +25,8 @@ export class ExplainError extends Error {
     readonly details: {
       /** 0-based offset into the SQL the user gave (not the EXPLAIN text) that the error points at. */
       sqlOffset?: number;
+      /** The same place as an offset in the file the SQL was taken from (explainInFile). */
+      fileOffset?: number;
       /** PostgreSQL's SQLSTATE. */
       code?: string;
       detail?: string;
