@@ -279,7 +279,12 @@ interface FrontEnd {
   unbalanced: string[];
   /** Tokens worth inserting at random: keywords and punctuation this language's parser cares about. */
   tokens: string[];
+  /** Minimised inputs on which the properties below once found a crash; kept as fixed cases. */
+  regressions?: string[];
 }
+
+/** A `do` statement swallowing an arrow function (error recovery) once left function ids dangling. */
+const C_LIKE_REGRESSIONS = ['do{async()=>knex(', "do'',=>await knex(", 'do=>prisma.$queryRaw<>`'];
 
 const C_LIKE_UNBALANCED = ['{', '}', '(', ')', '[', ']', '`', '${', '`${', '}`', "'", '"', '/*', '*/', '//', '/', '<', '>', '</', '=>', '?.', '...', '\\'];
 const C_LIKE_TOKENS = [
@@ -298,9 +303,9 @@ const PY_TOKENS = [
 ];
 
 const FRONT_ENDS: FrontEnd[] = [
-  { file: 'src/service.ts', snippets: [TS_PRISMA, TS_PG], unbalanced: C_LIKE_UNBALANCED, tokens: C_LIKE_TOKENS },
-  { file: 'app/page.tsx', snippets: [TSX_PAGE], unbalanced: [...C_LIKE_UNBALANCED, '<div', '<div>', '</div>', '{/*'], tokens: [...C_LIKE_TOKENS, ...JSX_TOKENS] },
-  { file: 'routes/users.js', snippets: [JS_EXPRESS], unbalanced: C_LIKE_UNBALANCED, tokens: C_LIKE_TOKENS },
+  { file: 'src/service.ts', snippets: [TS_PRISMA, TS_PG], unbalanced: C_LIKE_UNBALANCED, tokens: C_LIKE_TOKENS, regressions: C_LIKE_REGRESSIONS },
+  { file: 'app/page.tsx', snippets: [TSX_PAGE], unbalanced: [...C_LIKE_UNBALANCED, '<div', '<div>', '</div>', '{/*'], tokens: [...C_LIKE_TOKENS, ...JSX_TOKENS], regressions: C_LIKE_REGRESSIONS },
+  { file: 'routes/users.js', snippets: [JS_EXPRESS], unbalanced: C_LIKE_UNBALANCED, tokens: C_LIKE_TOKENS, regressions: C_LIKE_REGRESSIONS },
   { file: 'app/api.py', snippets: [PY_FASTAPI, PY_IMPORTER], unbalanced: PY_UNBALANCED, tokens: PY_TOKENS },
 ];
 
@@ -588,6 +593,13 @@ describe('robustness', function () {
           .map(([s, ins]) => ins.reduce((t, [at, frag]) => ((i) => t.slice(0, i) + frag + t.slice(i))(at % (t.length + 1)), s));
         fc.assert(fc.property(fc.oneof(alone, inserted), (text) => void analyzeSafely(fe.file, text)), { numRuns: RUNS });
       });
+
+      const regressions = fe.regressions ?? [];
+      if (regressions.length) {
+        it('survives inputs that crashed it before', () => {
+          for (const text of regressions) analyzeSafely(fe.file, text);
+        });
+      }
 
       it('survives each snippet repeated into one large file', () => {
         // Duplicate declarations, imports in the middle: valid-looking but semantically odd input.
