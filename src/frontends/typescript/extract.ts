@@ -1362,7 +1362,7 @@ export class Extractor {
 
     this.applyEffect(rec, res, node, args);
     // Names read matter for the pagination check of calls in loops only.
-    if (fact.loopIds.length && (fact.effect || rec.localTarget || rec.localMethod)) fact.namesRead = collectReads([callee, ...args]);
+    if (fact.loopIds.length && (fact.effect || fact.target || rec.localTarget || rec.localMethod)) fact.namesRead = collectReads([callee, ...args]);
     if (fact.operation === 'sleep') this.markSleepingLoops();
     this.collectOffsets(node, res, args);
   }
