@@ -82,6 +82,18 @@ describe('explain: plan model', () => {
     assert.equal(over.root.misestimate!.factor, 500);
   });
 
+  it('does not call rows a node was not asked for a misestimate (below a Limit), but does below a Sort that reads all', () => {
+    const model = parsePlan(load('analyze-limit.json'));
+    const sort = model.nodes.find((n) => n.nodeType === 'Sort')!;
+    assert.equal(sort.misestimate!.direction, 'over');
+    assert.equal(sort.mayStopEarly, true);
+    const agg = model.nodes.find((n) => n.nodeType === 'Aggregate')!;
+    assert.equal(agg.mayStopEarly, false);
+    const flagged = planFindings(model).filter((f) => f.kind === 'misestimate').map((f) => model.nodes[f.nodeId].nodeType);
+    assert.ok(!flagged.includes('Sort') && !flagged.includes('Limit'), flagged.join());
+    assert.equal(agg.misestimate!.factor >= 10, flagged.includes('Aggregate'));
+  });
+
   it('flags seq scans by rows read: actual rows plus filtered ones with ANALYZE, table size without', () => {
     const analyzed = parsePlan(load('analyze-misestimate.json'));
     const seq = planFindings(analyzed).find((f) => f.kind === 'seq-scan');

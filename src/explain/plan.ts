@@ -63,6 +63,11 @@ export interface PlanNode {
   /** exclusiveMs / the whole execution (ANALYZE). */
   timeShare?: number;
   misestimate?: Misestimate;
+  /**
+   * Whether a node above may stop reading this one early (a Limit, a semi/anti join, a merge join,
+   * an EXISTS subplan), which makes fewer actual rows than estimated no misestimate.
+   */
+  mayStopEarly: boolean;
   buffers?: Buffers;
   /** The node's JSON without `Plans`. */
   raw: Readonly<Record<string, unknown>>;
@@ -129,7 +134,7 @@ export function parsePlan(input: unknown): PlanModel {
   const nodes: PlanNode[] = [];
   const analyzed = num((top.Plan as Json)['Actual Total Time']) !== undefined || num((top.Plan as Json)['Actual Loops']) !== undefined;
 
-  const build = (json: Json, pointer: string, depth: number, parallelDivisor: number): PlanNode => {
+  const build = (json: Json, pointer: string, depth: number, parallelDivisor: number, stopsEarly: boolean): PlanNode => {
     const raw: Json = {};
     for (const [k, v] of Object.entries(json)) if (k !== 'Plans') raw[k] = v;
     const loops = num(json['Actual Loops']);
@@ -160,6 +165,7 @@ export function parsePlan(input: unknown): PlanModel {
       exclusiveCost: 0,
       costShare: 0,
       ...(actual ? { actual } : {}),
+      mayStopEarly: stopsEarly || json['Parent Relationship'] === 'SubPlan' || json['Parent Relationship'] === 'InitPlan',
       raw,
       children: [],
     };
@@ -173,12 +179,19 @@ export function parsePlan(input: unknown): PlanModel {
       divisor = (num(json['Workers Launched']) ?? num(json['Workers Planned']) ?? 0) + 1;
     }
     const plans = Array.isArray(json.Plans) ? (json.Plans as Json[]) : [];
-    node.children = plans.map((child, i) => build(child, `${pointer}/Plans/${i}`, depth + 1, divisor));
+    const joinType = str(json['Join Type']) ?? '';
+    const cutsShort = node.nodeType === 'Limit' || node.nodeType === 'Merge Join' || /Semi|Anti/.test(joinType);
+    // A node that reads all its input before its first row (Sort, Hash, hashed or plain Aggregate)
+    // shields its input from an early stop above it.
+    const strategy = str(json.Strategy);
+    const readsAll = node.nodeType === 'Sort' || node.nodeType === 'Hash' || (node.nodeType === 'Aggregate' && strategy !== 'Sorted') || (node.nodeType === 'SetOp' && strategy === 'Hashed');
+    const childrenStopEarly = cutsShort || (node.mayStopEarly && !readsAll);
+    node.children = plans.map((child, i) => build(child, `${pointer}/Plans/${i}`, depth + 1, divisor, childrenStopEarly));
     if (actual) node.inclusiveMs = (actual.totalMs * actual.loops) / Math.max(1, Math.min(parallelDivisor, actual.loops || 1));
     return node;
   };
 
-  const root = build(top.Plan as Json, `${pointerBase}/Plan`, 0, 1);
+  const root = build(top.Plan as Json, `${pointerBase}/Plan`, 0, 1, false);
   const rootCost = root.totalCost || 1;
   for (const node of nodes) {
     const childCost = node.children.reduce((s, c) => s + c.totalCost, 0);
@@ -339,7 +352,7 @@ export function planFindings(model: PlanModel, options: FindingOptions = {}): Pl
     }
 
     const m = node.misestimate;
-    if (m && node.actual && m.factor >= t.misestimateFactor && Math.max(m.estimatedRows, m.actualRows) * node.actual.loops >= t.misestimateMinRows) {
+    if (m && node.actual && !(m.direction === 'over' && node.mayStopEarly) && m.factor >= t.misestimateFactor && Math.max(m.estimatedRows, m.actualRows) * node.actual.loops >= t.misestimateMinRows) {
       // Report where a misestimate arises, not every node above it that inherits it.
       const worstChild = Math.max(0, ...node.children.map((c) => (c.misestimate && c.misestimate.direction === m.direction ? c.misestimate.factor : 0)));
       if (m.factor >= 2 * worstChild) {
