@@ -9,7 +9,7 @@ import type { Rule } from './rule';
 import { isSuppressed, parseSuppressions } from './suppress';
 import { frontendFor, initFrontends } from '../frontends';
 import { isStackOverflow, runWithDeepStack } from './deep-stack';
-import { linkFacts } from './link';
+import { linkFactsSafely } from './link';
 import { allRules } from '../rules';
 
 export interface AnalyzeInput {
@@ -80,7 +80,7 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   const extracted = extractFacts(input);
   if (!extracted.facts) return { findings: [], notes: extracted.notes };
   // Calls into the project's own functions take the effects of those functions.
-  linkFacts(extracted.facts, input.project);
+  linkFactsSafely(extracted.facts, input.project);
   return checkFacts(extracted.facts, input.config ?? defaultConfig());
 }
 

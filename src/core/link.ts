@@ -67,7 +67,7 @@ export function linkFacts(facts: FileFacts, project?: ProjectIndex): Map<number,
     // (`return items.map((x) => db.find(x))`): calling the outer function runs it.
     for (const f of functions) {
       const s = summaries.get(f.id);
-      if (!s?.query || f.parent === undefined || !f.isExpression) continue;
+      if (!s?.query || f.parent === undefined || !functions[f.parent] || !f.isExpression) continue;
       const parent = summaryOf(f.parent);
       if (!parent.query) {
         parent.query = { ...s.query, via: s.query.via ? { ...s.query.via, helper: parent.name } : undefined };
@@ -77,6 +77,16 @@ export function linkFacts(facts: FileFacts, project?: ProjectIndex): Map<number,
     if (!changed) break;
   }
   return summaries;
+}
+
+/** `linkFacts` that never throws: a failure is a note on the file, and helpers count as unknown. */
+export function linkFactsSafely(facts: FileFacts, project?: ProjectIndex): Map<number, FunctionSummary> {
+  try {
+    return linkFacts(facts, project);
+  } catch (err) {
+    facts.notes.push(`${facts.file}: internal error while linking helper calls; their effects are missing (${err instanceof Error ? err.message : String(err)})`);
+    return new Map();
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import type { FileSummary, ProjectIndex } from './project';
 import { emptySummary } from './project';
 import type { AnalyzeResult } from './analyze';
 import { analyze, checkFacts, extractFacts, languageForFile, summarize } from './analyze';
-import { fileSummary, linkFacts, needsTypesFromProject } from './link';
+import { fileSummary, linkFactsSafely, needsTypesFromProject } from './link';
 
 export interface ProjectFile {
   file: string;
@@ -45,7 +45,7 @@ export class ProjectSession {
         return;
       }
       this.facts[i] = facts;
-      this.summaries[i] = facts ? fileSummary(facts, linkFacts(facts)) : emptySummary(f.file, language ?? 'typescript');
+      this.summaries[i] = facts ? fileSummary(facts, linkFactsSafely(facts)) : emptySummary(f.file, language ?? 'typescript');
     });
     return [...this.summaries];
   }
@@ -63,7 +63,7 @@ export class ProjectSession {
         const again = extractFacts({ file: f.file, text: f.text, config: f.config, project });
         if (again.facts) this.facts[i] = facts = again.facts;
       }
-      this.summaries[i] = fileSummary(facts, linkFacts(facts, project));
+      this.summaries[i] = fileSummary(facts, linkFactsSafely(facts, project));
     });
     this.retyped = true;
     return [...this.summaries];
@@ -75,7 +75,7 @@ export class ProjectSession {
       const facts = this.facts[i];
       if (!facts) return { findings: [], notes: this.notes[i] };
       if (!facts.exports) return analyze({ file: f.file, text: f.text, config: f.config, project });
-      linkFacts(facts, project);
+      linkFactsSafely(facts, project);
       return checkFacts(facts, f.config);
     });
   }

@@ -1132,7 +1132,8 @@ export class Extractor {
       headerSpan,
       isAsync,
       isHandler: this.handlerNodes.has(node),
-      parent: this.fn?.id,
+      // The pseudo context of a top-level loop (id -1) is not a function.
+      parent: this.fn && this.fn.id >= 0 ? this.fn.id : undefined,
       runsInline: this.inlineNodes.has(node) || this.loopCallbacks.has(node) || undefined,
       isExpression: ts.isArrowFunction(node) || ts.isFunctionExpression(node) || undefined,
     };
