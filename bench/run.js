@@ -78,11 +78,14 @@ function countLines(files) {
   return lines;
 }
 
+/** Folder names that linters commonly skip as build output (Perflens does); renamed in corpora. */
+const BUILD_DIRS = new Set(['dist', 'build', 'out', 'coverage']);
+
 /**
  * `npm pack` the pinned package once (cached tarball), extract it, and copy its source files into a
  * corpus folder that holds nothing else, so that both tools see exactly the same files. The
- * package's `dist/` becomes `src/`: build-output folders are commonly on default ignore lists, and
- * this benchmark measures analysis, not ignore rules.
+ * package's `dist/` becomes `src/` and nested build-output folders get a `-code` suffix: they are
+ * on default ignore lists, and this benchmark measures analysis, not ignore rules.
  */
 function prepareRegistryCorpus() {
   const { name, version } = REGISTRY_PACKAGE;
@@ -110,7 +113,11 @@ function prepareRegistryCorpus() {
   if (!fs.existsSync(corpus)) {
     const staging = `${corpus}.tmp-${process.pid}`;
     for (const src of sources) {
-      const rel = path.relative(pkgRoot, src).replace(/^dist(?=[\\/])/, 'src');
+      const rel = path
+        .relative(pkgRoot, src)
+        .split(path.sep)
+        .map((seg, i) => (i === 0 && seg === 'dist' ? 'src' : BUILD_DIRS.has(seg) ? `${seg}-code` : seg))
+        .join(path.sep);
       fs.mkdirSync(path.dirname(path.join(staging, rel)), { recursive: true });
       fs.copyFileSync(src, path.join(staging, rel));
     }
@@ -304,7 +311,8 @@ const n = (x) => (x === undefined ? '–' : x.toLocaleString('en'));
 async function main() {
   const say = (s = '') => process.stdout.write(`${s}\n`);
   say(`Perflens benchmark${QUICK ? ' (--quick)' : ''} — ${new Date().toISOString()}`);
-  say(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model?.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM`);
+  // Other work on the machine skews one-run timings; the load average says how much there was.
+  say(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model?.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   say(`eslint ${require('eslint/package.json').version} (no-await-in-loop only, @typescript-eslint/parser ${require('@typescript-eslint/parser/package.json').version}), typescript ${require('typescript').version}`);
   say(`peak RSS via ${HAVE_GNU_TIME ? "GNU time '%M'" : '/proc/<pid>/status VmHWM polling'}; one run per tool; wall time of the whole process`);
   say();
