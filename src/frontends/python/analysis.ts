@@ -1,5 +1,6 @@
 import type { Config } from '../../core/config';
-import type { ProjectIndex } from '../../core/project';
+import type { FunctionSummary, Language } from '../../core/model';
+import type { FileSummary, ProjectIndex } from '../../core/project';
 import { CallAnalyzer } from './effects';
 import { parsePython } from './parser';
 import type { ParsedPython } from './parser';
@@ -19,45 +20,105 @@ export interface FileAnalysis {
   calls: CallAnalyzer;
   roles: FunctionRoles;
   callNodes: PyNode[];
+  config: Config;
+  lookups: { stillValid(project: ProjectIndex | undefined): boolean };
+  /** The summary, once built (an analysis does not change). */
+  summary?: FileSummary;
 }
 
 /**
- * A project analysis summarises every file twice and then checks it: three visits per file.
- * The syntax tree and scopes do not depend on the other files, so they are kept, up to a budget
- * of source characters (the copies take ~25 bytes per character). When the budget is spent, new
- * files are not kept (rather than evicting old ones: the passes visit files in the same order,
- * so evicting would turn every later visit into a miss); a changed file replaces its entry.
+ * A project analysis asks for a file several times: its facts and summary before the other files
+ * are known, its summary again in each linking round, its facts at the end. The syntax tree and
+ * scopes never depend on the other files; the resolved analysis depends only on the project
+ * summaries it looked at. So the analysis is kept with a record of those look-ups, and reused as
+ * long as they give the same answers. Entries are kept up to a budget of source characters (the
+ * tree copies take ~25 bytes per character); when it is spent, new files are not kept — rather
+ * than evicting old ones: the passes visit files in the same order, so evicting would turn every
+ * later visit into a miss. A changed file replaces its entry.
  */
-const CACHE_BUDGET = 4_000_000;
-const cache = new Map<string, { text: string; parsed: ParsedPython; tree: ScopeTree }>();
+const CACHE_BUDGET = 3_000_000;
+
+interface CacheEntry {
+  text: string;
+  parsed: ParsedPython;
+  tree: ScopeTree;
+  analysis?: FileAnalysis;
+}
+
+const cache = new Map<string, CacheEntry>();
 let cached = 0;
 
-function parseCached(file: string, text: string): { parsed: ParsedPython; tree: ScopeTree } | undefined {
+function parseCached(file: string, text: string): CacheEntry | undefined {
   const hit = cache.get(file);
   if (hit && hit.text === text) return hit;
   const parsed = parsePython(text);
   if (!parsed) return undefined;
   const tree = buildScopes(parsed.root, text);
+  const entry: CacheEntry = { text, parsed, tree };
   if (hit) {
     cache.delete(file);
     cached -= hit.text.length;
   }
   if (cached + text.length <= CACHE_BUDGET) {
-    cache.set(file, { text, parsed, tree });
+    cache.set(file, entry);
     cached += text.length;
   }
-  return { parsed, tree };
+  return entry;
+}
+
+/** Forgets a file's analysis (after a failure part-way through it). */
+export function forgetAnalysis(file: string): void {
+  const hit = cache.get(file);
+  if (hit) hit.analysis = undefined;
 }
 
 export function analyseFile(file: string, text: string, config: Config, project: ProjectIndex | undefined): FileAnalysis | undefined {
-  const got = parseCached(file, text);
-  if (!got) return undefined;
-  const { parsed, tree } = got;
-  const resolver = new Resolver(file, text, tree, project);
+  const entry = parseCached(file, text);
+  if (!entry) return undefined;
+  const previous = entry.analysis;
+  if (previous && previous.config === config && previous.lookups.stillValid(project)) return previous;
+  const { parsed, tree } = entry;
+  const lookups = new RecordingProject(project);
+  const resolver = new Resolver(file, text, tree, project ? lookups : undefined);
   const calls = new CallAnalyzer(resolver, config);
   const callNodes = allCalls(parsed.root);
   const roles = functionRoles(tree, resolver, callNodes);
-  return { file, text, parsed, resolver, calls, roles, callNodes };
+  const analysis: FileAnalysis = { file, text, parsed, resolver, calls, roles, callNodes, config, lookups };
+  entry.analysis = analysis;
+  return analysis;
+}
+
+/**
+ * The project index as one analysis saw it: every question asked and the answer (as JSON), so a
+ * later round can tell whether the analysis would come out the same.
+ */
+class RecordingProject implements ProjectIndex {
+  private readonly answers = new Map<string, string>();
+
+  constructor(private readonly inner: ProjectIndex | undefined) {}
+
+  resolveModule(fromFile: string, specifier: string, language: Language): FileSummary | undefined {
+    const found = this.inner?.resolveModule(fromFile, specifier, language);
+    this.answers.set(`m\0${fromFile}\0${specifier}\0${language}`, JSON.stringify(found ?? null));
+    return found;
+  }
+
+  findClass(name: string): Record<string, FunctionSummary> | undefined {
+    const found = this.inner?.findClass(name);
+    this.answers.set(`c\0${name}`, JSON.stringify(found ?? null));
+    return found;
+  }
+
+  /** The same questions get the same answers from `project` (no project: only if none was used). */
+  stillValid(project: ProjectIndex | undefined): boolean {
+    if (!this.inner || !project) return !this.inner && !project;
+    for (const [key, answer] of this.answers) {
+      const [kind, a, b, c] = key.split('\0');
+      const now = kind === 'm' ? project.resolveModule(a, b, c as Language) : project.findClass(a);
+      if (JSON.stringify(now ?? null) !== answer) return false;
+    }
+    return true;
+  }
 }
 
 /** 1-based line of an offset, for notes. */

@@ -3,7 +3,7 @@ import type { FileFacts, Language } from '../../core/model';
 import type { FileSummary, ProjectIndex } from '../../core/project';
 import { emptySummary } from '../../core/project';
 import type { Frontend } from '../index';
-import { analyseFile, lineOf } from './analysis';
+import { analyseFile, forgetAnalysis, lineOf } from './analysis';
 import { FactWalker } from './facts';
 import { initPythonParser, parserProblem } from './parser';
 import { buildSummary } from './summary';
@@ -19,8 +19,13 @@ export const pythonFrontend: Frontend = {
   summarize(file: string, text: string, _language: Language, config: Config, project?: ProjectIndex): FileSummary {
     try {
       const a = analyseFile(file, text, config, project);
-      return a ? buildSummary(a) : emptySummary(file, 'python');
-    } catch {
+      if (!a) return emptySummary(file, 'python');
+      a.summary ??= buildSummary(a);
+      return a.summary;
+    } catch (err) {
+      forgetAnalysis(file);
+      // Too deep for this stack: the core retries on a thread with a bigger one.
+      if (isStackOverflow(err)) throw err;
       return emptySummary(file, 'python');
     }
   },
@@ -41,8 +46,13 @@ export const pythonFrontend: Frontend = {
       walker.finish();
       return walker.facts(file, text, notes);
     } catch (err) {
-      if (err instanceof RangeError) return empty([`${file}: nested too deeply to analyse; skipped`]);
+      forgetAnalysis(file);
+      if (isStackOverflow(err)) throw err;
       return empty([`${file}: could not be analysed (${err instanceof Error ? err.message : String(err)}); skipped`]);
     }
   },
 };
+
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && /call stack/i.test(err.message);
+}
