@@ -118,7 +118,7 @@ export class CallAnalyzer {
       if (t && runs) info = { ...info, ...this.fromSpec(call, runs, t, text, receiver) };
     }
 
-    if (!info.query && !info.blocking) info = { ...info, ...this.fromConfig(call, text, v) };
+    if (!info.query && !info.blocking) info = { ...info, ...this.fromConfig(text, v) };
     return info;
   }
 
@@ -265,7 +265,7 @@ export class CallAnalyzer {
     return NO_INFO;
   }
 
-  private fromConfig(call: PyNode, text: string, v: Value): CallInfo {
+  private fromConfig(text: string, v: Value): CallInfo {
     const { queryFunctions, blockingFunctions } = this.config;
     if (!queryFunctions.length && !blockingFunctions.length) return {};
     const names = [text];
@@ -277,7 +277,6 @@ export class CallAnalyzer {
     if (blockingFunctions.some((p) => names.some((n) => matchCalleePattern(p, n)))) {
       return { blocking: { kind: 'blocking', library: 'config', api: text } };
     }
-    void call;
     return {};
   }
 

@@ -8,7 +8,7 @@ import type { Resolver } from './resolve';
 import { qnameOf } from './resolve';
 import type { FunctionRoles } from './roles';
 import type { FunctionInfo } from './scope';
-import { COMPREHENSIONS, lookup, targetNames } from './scope';
+import { lookup, targetNames } from './scope';
 import type { PyNode } from './tree';
 import { field, firstNamed, hasChild, namedChildren, unparen, walkSameFunction } from './tree';
 
@@ -609,4 +609,3 @@ function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-export { COMPREHENSIONS };

@@ -3,7 +3,7 @@ import type { ExportSummary, FileSummary, ProjectIndex } from '../../core/projec
 import { knownModulePrefixes, pythonKnowledge } from '../../core/knowledge/python';
 import type { PyCallable, PyType } from '../../core/knowledge/python';
 import type { Binding, ClassInfo, FunctionInfo, Scope, ScopeTree } from './scope';
-import { COMPREHENSIONS, lookup } from './scope';
+import { lookup } from './scope';
 import type { PyNode } from './tree';
 import { field, firstNamed, namedChildren, unparen, walkSameFunction } from './tree';
 
@@ -125,7 +125,7 @@ export class Resolver {
       }
       case 'call': {
         const fn = field(n, 'function');
-        return this.callResult(this.valueOf(fn, depth), n, depth);
+        return this.callResult(this.valueOf(fn, depth), depth);
       }
       case 'await': {
         const inner = firstNamed(n);
@@ -541,7 +541,7 @@ export class Resolver {
     return this.valueOf(target, depth + 1);
   }
 
-  callResult(callee: Value, call: PyNode, depth: number): Value {
+  callResult(callee: Value, depth: number): Value {
     switch (callee.kind) {
       case 'member': {
         const spec = this.memberSpec(callee.owner, callee.name);
@@ -558,7 +558,6 @@ export class Resolver {
       case 'function':
         return this.returnValue(callee.fn, depth + 1);
       default:
-        void call;
         return UNKNOWN;
     }
   }
@@ -623,4 +622,3 @@ export function submoduleSpecifier(module: string, name: string): string {
   return /\.$/.test(module) ? `${module}${name}` : `${module}.${name}`;
 }
 
-export { COMPREHENSIONS };
