@@ -93,8 +93,6 @@ export interface ScopeTree {
   classOf: Map<PyNode, ClassInfo>;
 }
 
-export const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
-
 function newScope(kind: Scope['kind'], node: PyNode, parent?: Scope): Scope {
   return { kind, node, parent, bindings: new Map(), globals: new Set(), nonlocals: new Set() };
 }
