@@ -1,7 +1,6 @@
 import { MappedTextBuilder, shiftMap, type OffsetMap } from './offset-map';
 import { MARKER, numberPlaceholders, type Interpolation, type Placeholder, type PlaceholderStyles } from './placeholders';
 import { parameterCount, statementAt } from './sql-lexer';
-import { typescriptLiteralAt } from './extract-typescript';
 import { pythonLiteralAt } from './extract-python';
 import type { DecodedLiteral } from './extract-common';
 import { ExplainError } from './errors';
@@ -90,6 +89,10 @@ export function extractSql(input: ExtractInput): ExtractedSql {
 
 function literalAt(text: string, fileName: string | undefined, language: SourceLanguage, cursor: number): DecodedLiteral | undefined {
   if (language === 'python') return pythonLiteralAt(text, cursor);
+  // Loaded on use: the TypeScript compiler takes a few hundred milliseconds to load, which
+  // `--sql` and .sql/.py files do not need.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { typescriptLiteralAt } = require('./extract-typescript') as typeof import('./extract-typescript');
   return typescriptLiteralAt(text, fileName ?? 'input.ts', cursor);
 }
 
