@@ -32,6 +32,13 @@ export const COMMANDS: Record<string, Command> = {
       return { run: m.runRule, help: m.ruleHelp };
     },
   },
+  explain: {
+    summary: "Show PostgreSQL's plan for a SQL statement (read-only; ANALYZE only with --analyze)",
+    load: async () => {
+      const m = await import('../explain/command');
+      return { run: m.runExplainCli, help: () => m.EXPLAIN_USAGE };
+    },
+  },
 };
 
 export function mainHelp(): string {
