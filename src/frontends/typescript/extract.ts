@@ -39,6 +39,9 @@ import { Scope } from './scope';
 import { sqlFromLiteral } from './sql-literal';
 import { getMaxDepth } from '../depth';
 
+/** The enum read once: the module exports it through a getter, and the walk reads it on every node. */
+const SK = ts.SyntaxKind;
+
 /** Array methods whose callback runs once per element. */
 const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
 /** Of those, callbacks that all start in the same tick (reduce chains through its accumulator). */
@@ -242,7 +245,7 @@ export class Extractor {
       } else if (ts.isIdentifier(e)) {
         parts.unshift(e.text);
         break;
-      } else if (e.kind === ts.SyntaxKind.ThisKeyword) {
+      } else if (e.kind === SK.ThisKeyword) {
         parts.unshift('this');
         break;
       } else if (ts.isElementAccessExpression(e)) {
@@ -413,7 +416,7 @@ export class Extractor {
     }
     const typeId = this.typeOf(init);
     if (typeId) return { typeId, known: true, decl, init };
-    if (ts.isNewExpression(init) || ts.isArrayLiteralExpression(init) || ts.isNumericLiteral(init) || init.kind === ts.SyntaxKind.TrueKeyword || init.kind === ts.SyntaxKind.FalseKeyword) {
+    if (ts.isNewExpression(init) || ts.isArrayLiteralExpression(init) || ts.isNumericLiteral(init) || init.kind === SK.TrueKeyword || init.kind === SK.FalseKeyword) {
       return { known: true, decl, init };
     }
     return { decl, init };
@@ -466,7 +469,7 @@ export class Extractor {
     if (existing && existing.node === node) return existing;
     const info: ClassInfo = { name, node, methods: new Map(), staticMethods: new Map(), props: new Map(), isController: false };
     for (const h of node.heritageClauses ?? []) {
-      if (h.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+      if (h.token !== SK.ExtendsKeyword) continue;
       for (const t of h.types) {
         const baseType = this.typeOf(t.expression);
         const spec = typeSpec(baseType);
@@ -489,7 +492,7 @@ export class Extractor {
     for (const m of node.members) {
       const mName = m.name && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) ? m.name.text : undefined;
       if (ts.isMethodDeclaration(m) && mName) {
-        const isStatic = m.modifiers?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+        const isStatic = m.modifiers?.some((x) => x.kind === SK.StaticKeyword);
         (isStatic ? info.staticMethods : info.methods).set(mName, m);
         if (info.isController && decoratorNames(m).some((d) => NEST_ROUTE_DECORATORS.includes(d))) this.handlerNodes.add(m);
       } else if (ts.isPropertyDeclaration(m) && mName) {
@@ -542,14 +545,14 @@ export class Extractor {
       if (b?.importRef) this.addTypeDep(b.importRef, fallbackType(e.text));
       return fallbackType(e.text);
     }
-    if (e.kind === ts.SyntaxKind.ThisKeyword) {
+    if (e.kind === SK.ThisKeyword) {
       const cls = this.clsStack[this.clsStack.length - 1];
       return cls ? `class:${cls.name}` : undefined;
     }
     if (ts.isPropertyAccessExpression(e)) {
       const name = e.name.text;
       const inner = skipOuter(e.expression);
-      if (inner.kind === ts.SyntaxKind.ThisKeyword) {
+      if (inner.kind === SK.ThisKeyword) {
         const cls = this.clsStack[this.clsStack.length - 1];
         const prop = cls ? this.classProp(cls, name) : undefined;
         if (prop?.typeId) return prop.typeId;
@@ -601,7 +604,7 @@ export class Extractor {
     }
     if (ts.isAwaitExpression(e)) return this.typeOf(e.expression, depth + 1);
     if (ts.isConditionalExpression(e)) return this.typeOf(e.whenTrue, depth + 1) ?? this.typeOf(e.whenFalse, depth + 1);
-    if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)) {
+    if (ts.isBinaryExpression(e) && [SK.QuestionQuestionToken, SK.BarBarToken].includes(e.operatorToken.kind)) {
       return this.typeOf(e.left, depth + 1) ?? this.typeOf(e.right, depth + 1);
     }
     return undefined;
@@ -635,7 +638,7 @@ export class Extractor {
       res.method = name;
       res.receiver = recv;
       // `this.method()` inside a class of this file.
-      if (recv.kind === ts.SyntaxKind.ThisKeyword) {
+      if (recv.kind === SK.ThisKeyword) {
         const cls = this.clsStack[this.clsStack.length - 1];
         if (cls?.methods.has(name)) {
           res.localMethod = { cls: cls.name, name };
@@ -862,20 +865,20 @@ export class Extractor {
 
   private visitNode(node: ts.Node): void {
     switch (node.kind) {
-      case ts.SyntaxKind.Block:
-      case ts.SyntaxKind.ModuleBlock:
+      case SK.Block:
+      case SK.ModuleBlock:
         return this.withScope(() => {
           const b = node as ts.Block;
           this.hoist(b.statements, this.scope);
           this.visitStatementList(b.statements, b);
         });
-      case ts.SyntaxKind.CaseClause:
-      case ts.SyntaxKind.DefaultClause: {
+      case SK.CaseClause:
+      case SK.DefaultClause: {
         const c = node as ts.CaseOrDefaultClause;
         if (ts.isCaseClause(c)) this.visit(c.expression);
         return this.visitStatementList(c.statements, c);
       }
-      case ts.SyntaxKind.VariableDeclaration: {
+      case SK.VariableDeclaration: {
         const d = node as ts.VariableDeclaration;
         if (d.initializer) this.visit(d.initializer);
         const acc = this.top();
@@ -890,16 +893,16 @@ export class Extractor {
         if (this.scope !== this.moduleScope || !isTopLevel(d)) this.declareVariable(d, this.scope);
         return;
       }
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.FunctionExpression:
-      case ts.SyntaxKind.ArrowFunction:
-      case ts.SyntaxKind.MethodDeclaration:
-      case ts.SyntaxKind.Constructor:
-      case ts.SyntaxKind.GetAccessor:
-      case ts.SyntaxKind.SetAccessor:
+      case SK.FunctionDeclaration:
+      case SK.FunctionExpression:
+      case SK.ArrowFunction:
+      case SK.MethodDeclaration:
+      case SK.Constructor:
+      case SK.GetAccessor:
+      case SK.SetAccessor:
         return this.visitFunction(node as ts.FunctionLikeDeclaration);
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression: {
+      case SK.ClassDeclaration:
+      case SK.ClassExpression: {
         const c = node as ts.ClassLikeDeclaration;
         const info = this.classInfo(c);
         if (ts.isClassExpression(c) && c.name) this.scope.declare(c.name.text, { typeId: `static:${info.name}`, known: true });
@@ -912,18 +915,18 @@ export class Extractor {
         }
         return;
       }
-      case ts.SyntaxKind.ForOfStatement:
-      case ts.SyntaxKind.ForInStatement:
+      case SK.ForOfStatement:
+      case SK.ForInStatement:
         return this.visitForEachLoop(node as ts.ForOfStatement | ts.ForInStatement);
-      case ts.SyntaxKind.ForStatement:
+      case SK.ForStatement:
         return this.visitForLoop(node as ts.ForStatement);
-      case ts.SyntaxKind.WhileStatement:
-      case ts.SyntaxKind.DoStatement:
+      case SK.WhileStatement:
+      case SK.DoStatement:
         return this.visitWhileLoop(node as ts.WhileStatement | ts.DoStatement);
-      case ts.SyntaxKind.CallExpression:
-      case ts.SyntaxKind.TaggedTemplateExpression:
+      case SK.CallExpression:
+      case SK.TaggedTemplateExpression:
         return this.visitCall(node as ts.CallExpression | ts.TaggedTemplateExpression);
-      case ts.SyntaxKind.NewExpression: {
+      case SK.NewExpression: {
         const n = node as ts.NewExpression;
         this.visit(n.expression);
         // `new Promise((resolve) => …)`: the executor runs synchronously.
@@ -934,7 +937,7 @@ export class Extractor {
         for (const a of n.arguments ?? []) this.visit(a);
         return;
       }
-      case ts.SyntaxKind.AwaitExpression: {
+      case SK.AwaitExpression: {
         const a = node as ts.AwaitExpression;
         this.visit(a.expression);
         const stmt = this.stmtStack[this.stmtStack.length - 1];
@@ -942,56 +945,56 @@ export class Extractor {
         if (this.fn) this.fn.awaitSeen = true;
         return;
       }
-      case ts.SyntaxKind.Identifier: {
+      case SK.Identifier: {
         const id = node as ts.Identifier;
         return;
       }
-      case ts.SyntaxKind.PropertyAssignment: {
+      case SK.PropertyAssignment: {
         const p = node as ts.PropertyAssignment;
         if (ts.isComputedPropertyName(p.name)) this.visit(p.name);
         this.visit(p.initializer);
         return;
       }
-      case ts.SyntaxKind.ShorthandPropertyAssignment: {
+      case SK.ShorthandPropertyAssignment: {
         return;
       }
-      case ts.SyntaxKind.PropertyAccessExpression: {
+      case SK.PropertyAccessExpression: {
         // the name after the dot is not a read of a variable
         this.visit((node as ts.PropertyAccessExpression).expression);
         return;
       }
-      case ts.SyntaxKind.ImportDeclaration:
-      case ts.SyntaxKind.InterfaceDeclaration:
-      case ts.SyntaxKind.TypeAliasDeclaration:
+      case SK.ImportDeclaration:
+      case SK.InterfaceDeclaration:
+      case SK.TypeAliasDeclaration:
         return;
-      case ts.SyntaxKind.ExportAssignment: {
+      case SK.ExportAssignment: {
         const e = node as ts.ExportAssignment;
         if (ts.isIdentifier(e.expression)) this.exportNames.set('default', e.expression.text);
         this.visit(e.expression);
         return;
       }
-      case ts.SyntaxKind.ExportDeclaration: {
+      case SK.ExportDeclaration: {
         const e = node as ts.ExportDeclaration;
         if (e.exportClause && ts.isNamedExports(e.exportClause) && !e.moduleSpecifier) {
           for (const el of e.exportClause.elements) this.exportNames.set(el.name.text, (el.propertyName ?? el.name).text);
         }
         return;
       }
-      case ts.SyntaxKind.BinaryExpression: {
+      case SK.BinaryExpression: {
         const b = node as ts.BinaryExpression;
         this.visitChildren(b);
-        if (b.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && b.operatorToken.kind <= ts.SyntaxKind.LastAssignment) this.noteAssignment(b.left);
+        if (b.operatorToken.kind >= SK.FirstAssignment && b.operatorToken.kind <= SK.LastAssignment) this.noteAssignment(b.left);
         this.noteCommonJsExport(b);
         return;
       }
-      case ts.SyntaxKind.PrefixUnaryExpression:
-      case ts.SyntaxKind.PostfixUnaryExpression: {
+      case SK.PrefixUnaryExpression:
+      case SK.PostfixUnaryExpression: {
         const u = node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
         this.visit(u.operand);
-        if (u.operator === ts.SyntaxKind.PlusPlusToken || u.operator === ts.SyntaxKind.MinusMinusToken) this.noteAssignment(u.operand);
+        if (u.operator === SK.PlusPlusToken || u.operator === SK.MinusMinusToken) this.noteAssignment(u.operand);
         return;
       }
-      case ts.SyntaxKind.ElementAccessExpression: {
+      case SK.ElementAccessExpression: {
         const e = node as ts.ElementAccessExpression;
         this.visitChildren(e);
         let arg = skipOuter(e.argumentExpression);
@@ -1000,23 +1003,23 @@ export class Extractor {
         if (ts.isIdentifier(arg)) addName(this.top(), 'indexed', arg.text);
         return;
       }
-      case ts.SyntaxKind.ReturnStatement:
-      case ts.SyntaxKind.ThrowStatement: {
+      case SK.ReturnStatement:
+      case SK.ThrowStatement: {
         this.visitChildren(node);
         const acc = this.top();
         if (acc) acc.leaves = true;
         return;
       }
-      case ts.SyntaxKind.BreakStatement:
-      case ts.SyntaxKind.ContinueStatement: {
+      case SK.BreakStatement:
+      case SK.ContinueStatement: {
         const acc = this.top();
         if (acc) {
           acc.jumps = true;
-          if (node.kind === ts.SyntaxKind.ContinueStatement) acc.continues = true;
+          if (node.kind === SK.ContinueStatement) acc.continues = true;
         }
         return;
       }
-      case ts.SyntaxKind.CaseBlock: {
+      case SK.CaseBlock: {
         this.pushAcc(newAcc('switch'));
         this.visitChildren(node);
         this.popAcc();
@@ -1090,7 +1093,7 @@ export class Extractor {
 
   /** `module.exports = { a, b }`, `module.exports.a = …`, `exports.a = …`. */
   private noteCommonJsExport(b: ts.BinaryExpression): void {
-    if (b.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    if (b.operatorToken.kind !== SK.EqualsToken) return;
     const left = this.text(b.left);
     const right = skipOuter(b.right);
     if (left === 'module.exports') {
@@ -1120,7 +1123,7 @@ export class Extractor {
 
   private newFunctionFact(node: ts.FunctionLikeDeclaration): FunctionFact {
     const id = this.functions.length;
-    const isAsync = !!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+    const isAsync = !!node.modifiers?.some((m) => m.kind === SK.AsyncKeyword);
     const name = functionName(node, this.clsStack[this.clsStack.length - 1]?.name);
     const header = node.name ?? node;
     const headerEnd = node.body ? node.body.getStart(this.sf) : node.getEnd();
@@ -1522,7 +1525,7 @@ export class Extractor {
     let x = skipOuter(e);
     // Bounded: a 10,000-link method chain must not make every call walk the whole chain.
     for (let i = 0; i < 32 && (ts.isPropertyAccessExpression(x) || ts.isCallExpression(x) || ts.isElementAccessExpression(x)); i++) {
-      if (ts.isPropertyAccessExpression(x) && skipOuter(x.expression).kind === ts.SyntaxKind.ThisKeyword) return this.calleeText(x);
+      if (ts.isPropertyAccessExpression(x) && skipOuter(x.expression).kind === SK.ThisKeyword) return this.calleeText(x);
       x = skipOuter(x.expression);
     }
     return this.calleeText(x);
@@ -1646,7 +1649,7 @@ export class Extractor {
     if (ts.isPrefixUnaryExpression(x)) return this.isConstant(x.operand, depth + 1);
     if (ts.isBinaryExpression(x)) return this.isConstant(x.left, depth + 1) && this.isConstant(x.right, depth + 1);
     if (ts.isConditionalExpression(x)) return this.isConstant(x.whenTrue, depth + 1) && this.isConstant(x.whenFalse, depth + 1);
-    if (x.kind === ts.SyntaxKind.UndefinedKeyword || (ts.isIdentifier(x) && x.text === 'undefined')) return true;
+    if (x.kind === SK.UndefinedKeyword || (ts.isIdentifier(x) && x.text === 'undefined')) return true;
     if (ts.isIdentifier(x)) {
       const b = this.scope.lookup(x.text);
       const declList = b?.decl?.parent;
@@ -1777,8 +1780,8 @@ export class Extractor {
     };
     for (const st of this.sf.statements) {
       const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) : undefined;
-      const exported = mods?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-      const isDefault = mods?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+      const exported = mods?.some((m) => m.kind === SK.ExportKeyword);
+      const isDefault = mods?.some((m) => m.kind === SK.DefaultKeyword);
       if (ts.isExportDeclaration(st) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) && st.exportClause && ts.isNamedExports(st.exportClause)) {
         for (const el of st.exportClause.elements) out[el.name.text] = { reexport: { specifier: st.moduleSpecifier.text, name: (el.propertyName ?? el.name).text } };
         continue;
@@ -1894,7 +1897,7 @@ function topLevelAwait(st: ts.Statement): ts.AwaitExpression | undefined {
   let e: ts.Expression | undefined;
   if (ts.isExpressionStatement(st)) {
     e = skipOuter(st.expression);
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) e = skipOuter(e.right);
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.EqualsToken) e = skipOuter(e.right);
   } else if (ts.isVariableStatement(st) && st.declarationList.declarations.length === 1) {
     const init = st.declarationList.declarations[0].initializer;
     e = init ? skipOuter(init) : undefined;
