@@ -14,7 +14,19 @@ export interface SqlToken {
 
 export const INTERPOLATION = '\u0000';
 
+/** The same literal is asked for its kind, tables and offsets: tokenize it once. */
+const recent = new Map<string, SqlToken[]>();
+
 export function tokenizeSql(sql: string): SqlToken[] {
+  const hit = recent.get(sql);
+  if (hit) return hit;
+  const tokens = tokenizeUncached(sql);
+  if (recent.size >= 32) recent.delete(recent.keys().next().value as string);
+  recent.set(sql, tokens);
+  return tokens;
+}
+
+function tokenizeUncached(sql: string): SqlToken[] {
   const tokens: SqlToken[] = [];
   let i = 0;
   const n = sql.length;

@@ -41,6 +41,8 @@ import { getMaxDepth } from '../depth';
 
 /** The enum read once: the module exports it through a getter, and the walk reads it on every node. */
 const SK = ts.SyntaxKind;
+/** Shared by the many calls outside loops (never mutated). */
+const NO_LOOPS: number[] = [];
 
 /** Array methods whose callback runs once per element. */
 const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
@@ -1347,7 +1349,7 @@ export class Extractor {
       calleeSpan: this.span(callee),
       calleeText: this.calleeText(callee),
       functionId: this.fn && this.fn.id >= 0 ? this.fn.id : undefined,
-      loopIds: this.fn ? [...this.fn.loops].reverse() : [],
+      loopIds: this.fn && this.fn.loops.length ? [...this.fn.loops].reverse() : NO_LOOPS,
       afterAwaitInLoop: this.fn?.awaitSeen ?? false,
       namesRead: [],
       awaited: isAwaited(node),
