@@ -151,7 +151,7 @@ const HAVE_GNU_TIME = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encodin
  * Runs `node <args>` in `cwd` with stdout to a file. Peak RSS comes from GNU time's `%M` (max RSS of
  * the child, in KiB) when /usr/bin/time exists, else from polling `/proc/<pid>/status` VmHWM.
  */
-async function measure(label, args, cwd) {
+async function measure(label, args, cwd, env = process.env) {
   const tmp = path.join(SCRATCH, 'tmp');
   fs.mkdirSync(tmp, { recursive: true });
   const stdoutFile = path.join(tmp, `${label}.stdout.json`);
@@ -159,7 +159,7 @@ async function measure(label, args, cwd) {
   const fd = fs.openSync(stdoutFile, 'w');
   const [cmd, argv] = HAVE_GNU_TIME ? ['/usr/bin/time', ['-f', '%M', '-o', memFile, process.execPath, ...args]] : [process.execPath, args];
   const start = process.hrtime.bigint();
-  const child = spawn(cmd, argv, { cwd, stdio: ['ignore', fd, 'pipe'] });
+  const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', fd, 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   let polledKb = 0;
@@ -216,6 +216,16 @@ async function compareOnCorpus(corpus) {
     if (perflens.code === 2) row.caveats.push(`perflens exited 2 (usage or internal error): ${firstLine(perflens.stderr)}`);
     const noteLines = perflens.stderr.split('\n').filter(Boolean);
     if (noteLines.length) row.caveats.push(`perflens wrote ${noteLines.length} line(s) to stderr, first: ${noteLines[0].slice(0, 160)}`);
+  }
+
+  // The same run on one thread: on few cores, worker start-up and shipping summaries can cost more
+  // than they save, and this shows whether they do (the CLI's documented knob for benchmarks).
+  const single = await measure('perflens-1-thread', [PERFLENS_BIN, 'check', '.', '--format', 'json'], corpus.dir, { ...process.env, PERFLENS_WORKERS: '0' });
+  const sOut = parseJson(single.stdout);
+  row.perflensSingle = single;
+  if (!sOut || !sOut.summary) row.caveats.push(`perflens with PERFLENS_WORKERS=0 exited ${single.code} without a JSON report: ${firstLine(single.stderr)}`);
+  else if (pOut && pOut.summary && sOut.findings.length !== pOut.findings.length) {
+    row.caveats.push(`perflens found ${pOut.findings.length} findings with worker threads but ${sOut.findings.length} on one thread`);
   }
 
   // No `--cache` (ESLint's default is off) and `--no-inline-config`, so that comments in the corpus
@@ -331,9 +341,10 @@ async function main() {
     const rows = [];
     for (const c of corpora) rows.push(await compareOnCorpus(c));
     say('(a) real code base, (b) generated files: whole-process wall time and peak RSS');
+    say('    (perflens picks worker threads itself from 200 files on; "1-thread" is the same check with PERFLENS_WORKERS=0)');
     say(
       table(
-        ['corpus', 'files', 'lines', 'perflens ms', 'eslint ms', 'eslint/perflens', 'perflens RSS', 'eslint RSS'],
+        ['corpus', 'files', 'lines', 'perflens ms', 'eslint ms', 'eslint/perflens', 'perflens RSS', 'eslint RSS', 'perflens 1-thread ms', '1-thread RSS'],
         rows.map((r) => [
           r.label,
           n(r.files),
@@ -343,6 +354,8 @@ async function main() {
           r.perflensFiles !== undefined && r.eslintFiles !== undefined ? `${(r.eslint.wallMs / r.perflens.wallMs).toFixed(2)}×` : '–',
           mb(r.perflens?.peakKb),
           mb(r.eslint?.peakKb),
+          ms(r.perflensSingle?.wallMs),
+          mb(r.perflensSingle?.peakKb),
         ]),
       ),
     );
