@@ -34,9 +34,11 @@ export function linkFacts(facts: FileFacts, project?: ProjectIndex): Map<number,
       if (c.target && !c.effect) {
         const s = c.target.kind === 'local' ? summaries.get(c.target.functionId) : external.get(c);
         const targetAsync = c.target.kind === 'local' ? functions[c.target.functionId]?.isAsync : s?.isAsync;
-        const via = s ? (s.blocking && !targetAsync ? s.blocking : s.query) : undefined;
+        let via = s ? (s.blocking && !targetAsync ? s.blocking : s.query) : undefined;
+        // A helper that returns a builder without running it queries only where its result is consumed.
+        if (via?.lazy && !c.consumed) via = undefined;
         if (via) {
-          c.effect = { kind: via.kind, library: 'project', api: c.calleeText, via: via.via, store: via.store, writes: via.writes };
+          c.effect = { kind: via.kind, library: 'project', api: c.calleeText, via: via.via, store: via.store, writes: via.writes, lazy: via.lazy && !c.awaited ? true : undefined };
           changed = true;
         }
         // A helper that only reads can be awaited alongside others; one that writes orders them.
@@ -48,10 +50,14 @@ export function linkFacts(facts: FileFacts, project?: ProjectIndex): Map<number,
       if (owner === undefined) continue;
       const cur = summaryOf(owner);
       const via = eff.via ?? { file: facts.file, span: c.span, api: eff.api, helper: cur.name };
-      const summaryEffect: Effect = { kind: eff.kind, library: eff.library, api: eff.api, via: { ...via, helper: cur.name }, store: eff.store };
+      const summaryEffect: Effect = { kind: eff.kind, library: eff.library, api: eff.api, via: { ...via, helper: cur.name }, store: eff.store, lazy: eff.lazy };
       if (eff.kind === 'query') {
         if (!cur.query) {
           cur.query = summaryEffect;
+          changed = true;
+        } else if (cur.query.lazy && !eff.lazy) {
+          // One query that runs makes the helper a query, whatever else it returns.
+          cur.query = { ...summaryEffect, writes: cur.query.writes };
           changed = true;
         }
         if (!cur.query.writes && (c.operation === 'write' || eff.writes)) {

@@ -40,6 +40,11 @@ export interface Effect {
   store?: 'database' | 'redis';
   /** A helper's queries include a write (so awaiting it orders later work). */
   writes?: boolean;
+  /**
+   * The query runs only if the caller awaits what it returns: a helper that returns a Knex/Drizzle
+   * builder or a raw fragment (`return knex.raw('…')`) composes SQL; it does not run it.
+   */
+  lazy?: boolean;
 }
 
 export interface FunctionFact {
@@ -137,6 +142,8 @@ export interface CallFact {
   /** Names (root identifiers) read by the arguments and the receiver. */
   namesRead: string[];
   awaited: boolean;
+  /** The result is awaited, returned, yielded or `.then`-ed: a lazy builder it returns runs. */
+  consumed?: boolean;
   /**
    * A function of this project the call runs: its effect comes from that function's summary,
    * filled in by linking (`src/core/link.ts`) once the summaries are known.

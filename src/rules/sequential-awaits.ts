@@ -100,13 +100,16 @@ function groupsOf(facts: FileFacts, statements: StatementFact[]): Member[][] {
       continue;
     }
     const call = aw.callId !== undefined ? facts.calls[aw.callId] : undefined;
-    if (!call || stmt.otherAwait || !isGroupable(call)) {
+    if (!call || stmt.otherAwait || !isGroupable(call) || isBarrier(stmt, call)) {
       flush();
       continue;
     }
     if (group.length && conflicts(group, stmt, call, tainted)) flush();
     group.push({ stmt, call });
     for (const n of stmt.namesWritten) tainted.add(n);
+    // `await config.loadKeys()`: awaited for what it does to `config`, which later calls may read.
+    const receiver = discardedReceiver(stmt, call);
+    if (receiver) tainted.add(receiver);
     if (stmt.exits) flush();
   }
   flush();
@@ -119,6 +122,21 @@ function isGroupable(call: CallFact): boolean {
   if (op === 'sleep' || op === 'lifecycle') return false;
   if (op === 'read' || op === 'write') return true;
   return false;
+}
+
+/**
+ * An await whose result is dropped and whose name says it waits or makes sure of something
+ * (`await manager.isReloading()`, `await this.ensureRolesExist()`): an ordering point.
+ */
+function isBarrier(stmt: StatementFact, call: CallFact): boolean {
+  return stmt.namesWritten.length === 0 && /(^|\.)(is|wait|ensure|until)([A-Z_]\w*)?$/.test(call.calleeText);
+}
+
+/** The object a dropped-result await was called on (`config` in `await config.loadKeys()`), unless it is `this`. */
+function discardedReceiver(stmt: StatementFact, call: CallFact): string | undefined {
+  if (stmt.namesWritten.length !== 0) return undefined;
+  const parts = call.calleeText.split('.');
+  return parts.length > 1 && parts[0] !== 'this' ? parts[0] : undefined;
 }
 
 function conflicts(group: Member[], stmt: StatementFact, call: CallFact, tainted: Set<string>): boolean {

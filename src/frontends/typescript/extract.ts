@@ -52,6 +52,12 @@ const SEQUENTIAL_ITERATION = new Set(['reduce', 'reduceRight']);
 const LOOP_FUNCTIONS = new Set(['pMap', 'pMapSeries', 'mapSeries', 'eachSeries', 'mapLimit', 'eachLimit']);
 /** Names that take a query result out of a queue: `while (queue.length) { const job = queue.shift(); … }`. */
 const DEQUEUE_METHODS = new Set(['shift', 'pop', 'dequeue', 'poll']);
+/** Method decorators that run the whole method in one transaction (NestJS/typeorm-transactional, Vendure, Medusa, MikroORM). */
+const TRANSACTION_DECORATOR = /^(Transactional|Transaction|InjectTransactionManager|UseTransaction|WithTransaction|RunInTransaction)$/;
+/** Arguments that hand a helper one transaction or connection: `loadRows(trx, id)`. */
+const TRANSACTION_ARGUMENT = /^(trx|tx|transaction|transacting|queryRunner|session)\d*$/;
+/** Raw-SQL method names whose first argument decides read/write even when the receiver is unknown. */
+const RAW_SQL_METHODS = new Set(['query', 'execute', 'raw', 'exec', 'none', 'any', 'one', 'many', 'oneOrNone', 'manyOrNone']);
 const MUTATING_METHODS = new Set(['push', 'set', 'add', 'unshift', 'splice', 'assign', 'delete', 'clear']);
 
 interface ClassInfo {
@@ -73,6 +79,8 @@ interface FunctionCtx {
   /** An await was seen in the current innermost loop body. */
   awaitSeen: boolean;
   cls?: ClassInfo;
+  /** `@Transactional()`-like decorator: every query of the method runs on one transaction. */
+  transaction?: string;
 }
 
 interface CallRecord {
@@ -93,7 +101,8 @@ interface CallRecord {
  * and loop bodies know their names without walking their subtrees again (deep nesting stays linear).
  */
 interface Accumulator {
-  kind: 'stmt' | 'loop' | 'function' | 'switch';
+  /** `inline`: a callback that runs as part of its caller (`rows.forEach(…)`): its writes count for the statement. */
+  kind: 'stmt' | 'loop' | 'function' | 'inline' | 'switch';
   // Sets are created on first use: most statements write nothing, and allocation dominated the walk.
   writes?: Set<string>;
   /** Names assigned as a whole (`cursor = …`, `page++`), not through a property. */
@@ -1045,6 +1054,7 @@ export class Extractor {
     // keeps deeply nested code linear-logarithmic instead of quadratic).
     if (acc.kind === 'function') return acc;
     parent.writes = union(parent.writes, acc.writes);
+    if (acc.kind === 'inline') return acc;
     parent.reassigned = union(parent.reassigned, acc.reassigned);
     parent.declared = union(parent.declared, acc.declared);
     parent.indexed = union(parent.indexed, acc.indexed);
@@ -1161,6 +1171,7 @@ export class Extractor {
       loops: inline && saved ? [...saved.loops, ...(loopId !== undefined ? [loopId] : [])] : loopId !== undefined ? [loopId] : [],
       awaitSeen: false,
       cls,
+      transaction: decoratorNames(node).find((d) => TRANSACTION_DECORATOR.test(d)) ?? (inline ? saved?.transaction : undefined),
     };
     const paramType = this.callbackParamTypes.get(node);
     const elementParam = this.elementParamTypes.get(node);
@@ -1179,7 +1190,7 @@ export class Extractor {
         }
         if (p.initializer) this.visit(p.initializer);
       });
-      this.pushAcc(newAcc('function'));
+      this.pushAcc(newAcc(inline ? 'inline' : 'function'));
       if (node.body) {
         if (ts.isBlock(node.body)) {
           this.hoist(node.body.statements, this.scope);
@@ -1258,6 +1269,8 @@ export class Extractor {
     const loop = this.newLoop(ts.isForOfStatement(node) ? 'for-of' : 'for-in', node, node.statement, {
       iterableText: this.text(node.expression),
       literalSize,
+      // `for (const batch of chunk(ids, 1000))` walks batches: one query per batch is the fix for N+1.
+      overCollection: !isBatchIterable(iter),
     });
     this.withScope(() => {
       if (ts.isVariableDeclarationList(node.initializer)) {
@@ -1285,6 +1298,8 @@ export class Extractor {
       });
       // `for (let i = 0; i < n; i++) { … xs[i] … }` walks a collection by index.
       if (!loop.overCollection && counters.some((c) => acc.indexed?.has(c))) loop.overCollection = true;
+      // `for (let i = 0; i < xs.length; i += chunkSize) { … xs.slice(i, i + chunkSize) … }` walks batches.
+      if (node.incrementor && stepsByMoreThanOne(node.incrementor, counters)) loop.overCollection = false;
       // The counter is advanced by the loop itself; it is not a pagination cursor.
       loop.carriedNames = loop.carriedNames.filter((n) => !counters.includes(n));
     });
@@ -1463,10 +1478,15 @@ export class Extractor {
     let op: OperationKind | undefined = spec?.op;
     // Lazy builders (Knex, Drizzle, Mongoose queries) run when awaited, `.then`-ed or returned.
     const returned = typeSpec(res.returns);
+    let lazy = false;
     if (!effectKind && returned?.thenable && this.isConsumed(node)) {
       effectKind = 'query';
       op = returned.thenable.op;
+      // Only returned, not awaited: the caller decides whether the builder runs.
+      lazy = !fact.awaited && !isYielded(node);
     }
+    // Calls of project helpers that return lazy builders run only when their result is consumed.
+    fact.consumed = this.isConsumed(node) || isThenReceiver(node) || undefined;
     if (effectKind === 'blocking' && spec?.blockingArg) effectKind = undefined;
     // Config-supplied query/blocking functions.
     if (!effectKind && !res.localTarget && !res.localMethod && !res.target) {
@@ -1475,8 +1495,9 @@ export class Extractor {
         op = op ?? 'read';
       } else if (this.config.blockingFunctions.some((p) => matchCalleePattern(p, api))) effectKind = 'blocking';
     }
-    // SQL text decides read/write.
-    if (spec?.sqlArg) {
+    // SQL text decides read/write — also on receivers we cannot resolve (`connection.query('BEGIN')`).
+    const rawSql = !spec && !res.target && !res.localTarget && !res.localMethod && RAW_SQL_METHODS.has(res.method ?? '');
+    if (spec?.sqlArg || rawSql) {
       const lit = this.sqlArgument(node, args);
       if (lit) {
         op = sqlOperation(lit.sql) ?? op;
@@ -1488,6 +1509,7 @@ export class Extractor {
       const effect: Effect = { kind: effectKind, library, api };
       if (spec?.sameTickBatched) effect.sameTickBatched = true;
       if (recvSpec?.store === 'redis') effect.store = 'redis';
+      if (lazy) effect.lazy = true;
       fact.effect = effect;
     }
     if (res.target) {
@@ -1497,14 +1519,18 @@ export class Extractor {
     }
     if (!op && (res.localTarget || res.localMethod)) op = guessOperation(res.method);
     if (!op && !spec && !res.target && !res.localTarget && !res.localMethod) op = guessOperation(res.method);
+    if (rawSql && !op) op = guessOperation(res.method);
     fact.operation = op ?? 'unknown';
-    // Resource: Prisma model delegate name, the repository's text, SQL table.
-    if (!fact.resource && res.receiver && (fact.operation === 'read' || fact.operation === 'write')) {
+    // Resource: Prisma model delegate name, the repository's text, a Knex table, the SQL table.
+    // Project helpers touch what they touch: unknown, so a write through one orders earlier reads.
+    if (!fact.resource && res.receiver && (fact.operation === 'read' || fact.operation === 'write') && !res.target && !res.localTarget && !res.localMethod) {
       const r = skipOuter(res.receiver);
-      fact.resource = ts.isPropertyAccessExpression(r) ? r.name.text : this.calleeText(r);
+      if (ts.isPropertyAccessExpression(r) && r.expression.kind !== SK.ThisKeyword) fact.resource = r.name.text;
+      else if (ts.isIdentifier(r)) fact.resource = r.text;
+      else fact.resource = chainTable(r);
     }
     // One connection: the receiver is a transaction/client, or `{ transaction: t }` is passed.
-    if (recvSpec?.singleConnection && res.receiver) fact.connectionKey = this.rootName(res.receiver);
+    if (recvSpec?.singleConnection && res.receiver) fact.connectionKey = this.connectionRoot(res.receiver);
     else if (res.receiver) {
       const rootBinding = this.rootBinding(res.receiver);
       if (rootBinding?.connectionKey) fact.connectionKey = rootBinding.connectionKey;
@@ -1515,12 +1541,45 @@ export class Extractor {
         if (!ts.isObjectLiteralExpression(o)) continue;
         for (const p of o.properties) {
           const n = p.name && ts.isIdentifier(p.name) ? p.name.text : undefined;
-          if (n === 'transaction' || n === 'session') {
+          if (n === 'transaction' || n === 'session' || n === 'transacting') {
             fact.connectionKey = ts.isPropertyAssignment(p) ? this.text(p.initializer) : n;
           }
         }
       }
     }
+    // Knex `.transacting(trx)` anywhere in the chain.
+    if (!fact.connectionKey && res.receiver) fact.connectionKey = transactingArgument(res.receiver, (e) => this.text(e));
+    // A helper handed the transaction: `loadRows(trx, id)`.
+    if (!fact.connectionKey && (fact.operation === 'read' || fact.operation === 'write')) {
+      for (const a of args) {
+        const x = skipOuter(a);
+        if (!ts.isIdentifier(x)) continue;
+        const b = this.scope.lookup(x.text);
+        if (b?.connectionKey || TRANSACTION_ARGUMENT.test(x.text) || typeSpec(b?.typeId)?.singleConnection) {
+          fact.connectionKey = b?.connectionKey ?? x.text;
+          break;
+        }
+      }
+    }
+    // `@Transactional() async m() { … }`: the method's queries share one transaction.
+    if (!fact.connectionKey && this.fn?.transaction && (fact.operation === 'read' || fact.operation === 'write')) fact.connectionKey = `@${this.fn.transaction}`;
+  }
+
+  /**
+   * The name that identifies a single connection: the receiver's root, followed through
+   * `const repo = tx.getRepository(Role)` to `tx` (not through awaits: `await pool.connect()` is a new client).
+   */
+  private connectionRoot(receiver: ts.Expression): string {
+    let name = this.rootName(receiver);
+    for (let i = 0; i < 4; i++) {
+      const b = /^[A-Za-z_$][\w$]*$/.test(name) ? this.scope.lookup(name) : undefined;
+      const init = b?.init ? skipOuter(b.init) : undefined;
+      if (!init || !(ts.isCallExpression(init) || ts.isPropertyAccessExpression(init))) break;
+      const next = this.rootName(init);
+      if (next === name || !typeSpec(this.typeOf(init))?.singleConnection) break;
+      name = next;
+    }
+    return name;
   }
 
   private rootName(e: ts.Expression): string {
@@ -1977,8 +2036,9 @@ function topOfChain(node: ts.Node): ts.Node {
   return n;
 }
 
-const READ_NAMES = /^(get|find|fetch|load|list|count|read|select|search|query|retrieve|lookup|resolve|check|has|is|exists|compute|calculate|aggregate|download)/i;
-const WRITE_NAMES = /^(create|insert|update|upsert|delete|remove|save|set|put|post|send|write|destroy|add|increment|decrement|publish|emit|enqueue|notify|mark|upload|persist|flush|commit|register|assign|archive|process|handle|run|execute|apply|sync|migrate|seed)/i;
+// The verb must end the name or be followed by a capital, digit or `_`: `listUsers`, not `listen`; `setUser`, not `settings`.
+const READ_NAMES = /^(get|find|fetch|load|list|count|read|select|search|query|retrieve|lookup|resolve|check|has|is|exists|compute|calculate|aggregate|download)(?![a-z])/;
+const WRITE_NAMES = /^(create|insert|update|upsert|delete|remove|save|set|put|post|send|write|destroy|add|increment|decrement|publish|emit|enqueue|notify|mark|upload|persist|flush|commit|register|assign|archive|process|handle|run|execute|apply|sync|migrate|seed)(?![a-z])/;
 
 /** Best guess of a helper's operation from its name; `unknown` is an ordering point. */
 function guessOperation(name: string | undefined): OperationKind | undefined {
@@ -1987,4 +2047,79 @@ function guessOperation(name: string | undefined): OperationKind | undefined {
   if (WRITE_NAMES.test(name)) return 'write';
   if (READ_NAMES.test(name)) return 'read';
   return undefined;
+}
+
+/** `chunk(ids, 1000)`, `lodash.chunk(…)`, `_(xs).chunk(n).value()`, `batches`: what a loop over it walks are batches. */
+function isBatchIterable(iter: ts.Expression): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n)) return;
+    if (ts.isCallExpression(n)) {
+      const callee = skipOuter(n.expression);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+      const inner = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression.text : '';
+      if (/^(chunk|chunks|chunkArray|inChunks|batch|batches|inBatches|splitEvery)$/i.test(name) || (name === 'default' && /chunk/i.test(inner))) {
+        found = true;
+        return;
+      }
+    }
+    n.forEachChild(visit);
+  };
+  visit(iter);
+  return found || (ts.isIdentifier(iter) && /^(chunks|batches)$/i.test(iter.text));
+}
+
+/** `i += chunkSize` / `i = i + 100`: an index loop that steps over batches. */
+function stepsByMoreThanOne(incrementor: ts.Expression, counters: string[]): boolean {
+  const e = skipOuter(incrementor);
+  if (!ts.isBinaryExpression(e) || !ts.isIdentifier(e.left) || !counters.includes(e.left.text)) return false;
+  let step: ts.Expression | undefined;
+  if (e.operatorToken.kind === SK.PlusEqualsToken) step = e.right;
+  else if (e.operatorToken.kind === SK.EqualsToken && ts.isBinaryExpression(e.right) && e.right.operatorToken.kind === SK.PlusToken) step = e.right.right;
+  if (!step) return false;
+  const x = skipOuter(step);
+  return !(ts.isNumericLiteral(x) && x.text === '1');
+}
+
+/** The table of a Knex chain: the string given to `knex('t')`, `.from('t')`, `.table('t')`, `.into('t')`. */
+function chainTable(e: ts.Expression): string | undefined {
+  let x = skipOuter(e);
+  for (let i = 0; i < 32; i++) {
+    if (ts.isCallExpression(x)) {
+      const callee = skipOuter(x.expression);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      const first = x.arguments[0] ? skipOuter(x.arguments[0]) : undefined;
+      if ((name === undefined || /^(from|table|into|withSchema)$/.test(name)) && first && ts.isStringLiteralLike(first)) return first.text;
+      x = callee;
+    } else if (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = skipOuter(x.expression);
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** The argument of `.transacting(trx)` in a Knex chain. */
+function transactingArgument(e: ts.Expression, text: (e: ts.Expression) => string): string | undefined {
+  let x = skipOuter(e);
+  for (let i = 0; i < 32; i++) {
+    if (ts.isCallExpression(x)) {
+      const callee = skipOuter(x.expression);
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'transacting' && x.arguments[0]) return text(x.arguments[0]);
+      x = callee;
+    } else if (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) x = skipOuter(x.expression);
+    else return undefined;
+  }
+  return undefined;
+}
+
+function isYielded(node: ts.Node): boolean {
+  let p = node.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p))) p = p.parent;
+  return !!p && ts.isYieldExpression(p);
+}
+
+/** `helper().then(…)`: the result is run by `.then`. */
+function isThenReceiver(node: ts.Node): boolean {
+  let p = node.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p))) p = p.parent;
+  return !!p && ts.isPropertyAccessExpression(p) && /^(then|catch|finally)$/.test(p.name.text) && !!p.parent && ts.isCallExpression(p.parent);
 }
