@@ -384,7 +384,9 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench: ${err && err.stack ? err.stack : err}\n`);
-  process.exitCode = 1;
-});
+main()
+  .then(() => require('./python').pythonSection())
+  .catch((err) => {
+    process.stderr.write(`bench: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 1;
+  });

@@ -1,0 +1,384 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Benchmark report, Python part (not a test): Perflens (all rules) against Ruff's WebAssembly build
+ * (`@astral-sh/ruff-wasm-nodejs`, rules `ASYNC` and `PERF`) on the same real Python files.
+ *
+ * The code bases are Python libraries from Debian's archive, pinned by version: `apt-get download`
+ * fetches the .deb (cached under .bench/python/debs), `dpkg-deb -x` unpacks it without installing
+ * anything, and the `.py` files under usr/lib/python3/dist-packages are copied into a corpus folder
+ * that holds nothing else. Each tool then runs once as a whole process on that folder:
+ *
+ *   perflens: node bin/perflens.js check . --format json
+ *   ruff:     node bench/ruff-wasm-check.js . --select ASYNC,PERF
+ *
+ * Usage: `node bench/python.js [--quick]` (`--quick`: the first files of each corpus only); `npm run
+ * bench` runs it after bench/run.js. Wall time, CPU time (user + system, all threads) and peak RSS
+ * per process. Exits 0 unless the script itself is broken.
+ */
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawn, spawnSync } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const SCRATCH = path.join(ROOT, '.bench', 'python');
+const PERFLENS_BIN = path.join(ROOT, 'bin', 'perflens.js');
+const RUFF_CHECK = path.join(__dirname, 'ruff-wasm-check.js');
+const RUFF_SELECT = ['ASYNC', 'PERF'];
+
+/**
+ * Debian bookworm packages, pinned. If the archive no longer carries a pinned version (security
+ * updates replace older ones), the current one is used and the report says so.
+ */
+const PACKAGES = {
+  'python3-sqlalchemy': '1.4.46+ds1-1',
+  'python3-django': '3:3.2.25-0+deb12u7',
+  'python3-fastapi': '0.92.0-1',
+  'python3-starlette': '0.26.1-1+deb12u2',
+  'python3-httpx': '0.23.3-1',
+  'python3-redis': '4.3.4-3',
+};
+/** A large ORM + web framework, and a smaller async web stack (where ASYNC rules have work to do). */
+const CORPORA = [
+  { id: 'orm-web', label: 'SQLAlchemy + Django', packages: ['python3-sqlalchemy', 'python3-django'] },
+  { id: 'async-web', label: 'FastAPI + Starlette + httpx + redis-py', packages: ['python3-fastapi', 'python3-starlette', 'python3-httpx', 'python3-redis'] },
+];
+const QUICK_FILE_LIMIT = 100;
+
+/** Folders Perflens never walks into (src/cli/collect-files.ts); renamed in corpora, see below. */
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.next', '__pycache__', '.venv', 'venv']);
+
+// ---------------------------------------------------------------------------------------------
+// Corpora
+
+function run(cmd, args, cwd) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  return { ok: r.status === 0, out: r.stdout || '', err: (r.stderr || r.error?.message || '').trim() };
+}
+
+function listPython(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '.git') walk(full);
+      } else if (entry.name.endsWith('.py')) out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function debVersion(deb) {
+  return run('dpkg-deb', ['-f', deb, 'Version']).out.trim();
+}
+
+/** The cached .deb of `name` whose version is `version`, if any. */
+function cachedDeb(debs, name, version) {
+  for (const f of fs.readdirSync(debs)) {
+    if (f.startsWith(`${name}_`) && f.endsWith('.deb') && (!version || debVersion(path.join(debs, f)) === version)) return path.join(debs, f);
+  }
+  return undefined;
+}
+
+/**
+ * Downloads (once) and unpacks one package; returns its dist-packages folder and actual version.
+ * Falls back to the archive's current version when the pinned one cannot be downloaded.
+ */
+function fetchPackage(name, pinned, caveats) {
+  const debs = path.join(SCRATCH, 'debs');
+  fs.mkdirSync(debs, { recursive: true });
+  let deb = cachedDeb(debs, name, pinned);
+  if (!deb) {
+    process.stderr.write(`bench: downloading ${name}=${pinned} with apt-get download…\n`);
+    const r = run('apt-get', ['download', `${name}=${pinned}`], debs);
+    deb = cachedDeb(debs, name, pinned);
+    if (!deb) {
+      const fallback = run('apt-get', ['download', name], debs);
+      deb = cachedDeb(debs, name, undefined);
+      if (!deb) return { skipped: `\`apt-get download ${name}\` failed: ${(fallback.err || r.err).split('\n').pop()}` };
+      caveats.push(`${name} ${pinned} could not be downloaded (${r.err.split('\n').pop()}); used ${debVersion(deb)}`);
+    }
+  }
+  const version = debVersion(deb);
+  const extracted = path.join(SCRATCH, 'extracted', `${name}_${version.replace(/[^\w.+-]/g, '_')}`);
+  if (!fs.existsSync(extracted)) {
+    const staging = `${extracted}.tmp-${process.pid}`;
+    fs.mkdirSync(path.dirname(staging), { recursive: true });
+    const r = run('dpkg-deb', ['-x', deb, staging]);
+    if (!r.ok) return { skipped: `\`dpkg-deb -x ${deb}\` failed: ${r.err}` };
+    fs.renameSync(staging, extracted);
+  }
+  return { name, version, sitePackages: path.join(extracted, 'usr', 'lib', 'python3', 'dist-packages') };
+}
+
+/**
+ * Makes a corpus folder its own git repository, as a checked-out code base is: Perflens applies
+ * the .gitignore of the enclosing repository, and this one ignores .bench/.
+ */
+function ownRepository(dir) {
+  if (fs.existsSync(path.join(dir, '.git'))) return;
+  const r = run('git', ['init', '-q', dir]);
+  if (!r.ok) throw new Error(`\`git init ${dir}\` failed: ${r.err}`);
+}
+
+/**
+ * Copies the packages' `.py` files into a folder that holds nothing else. Folders that Perflens
+ * skips as build output or caches get a `-code` suffix (none of the pinned packages has one, but a
+ * `build/` package would otherwise be analysed by Ruff only): this measures analysis, not ignore rules.
+ */
+function prepareCorpus(spec, quick) {
+  const caveats = [];
+  const pkgs = [];
+  for (const name of spec.packages) {
+    const p = fetchPackage(name, PACKAGES[name], caveats);
+    if (p.skipped) return { skipped: p.skipped };
+    pkgs.push(p);
+  }
+  const sources = [];
+  for (const p of pkgs) for (const file of listPython(p.sitePackages)) sources.push({ from: file, rel: path.relative(p.sitePackages, file) });
+  const picked = quick ? sources.slice(0, QUICK_FILE_LIMIT) : sources;
+  const versions = pkgs.map((p) => `${p.name.replace(/^python3-/, '')}-${p.version.replace(/^\d+:/, '')}`).join('_');
+  const corpus = path.join(SCRATCH, 'corpus', `${versions.replace(/[^\w.+-]/g, '_')}${quick ? `-first-${QUICK_FILE_LIMIT}` : ''}`);
+  if (!fs.existsSync(corpus)) {
+    const staging = `${corpus}.tmp-${process.pid}`;
+    for (const { from, rel } of picked) {
+      const to = path.join(staging, rel.split(path.sep).map((seg) => (SKIPPED_DIRS.has(seg) ? `${seg}-code` : seg)).join(path.sep));
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.copyFileSync(from, to);
+    }
+    fs.renameSync(staging, corpus);
+  }
+  ownRepository(corpus);
+  const label = `${spec.label}${quick ? ` (first ${QUICK_FILE_LIMIT} files)` : ''}`;
+  return { label, dir: corpus, packages: pkgs.map((p) => `${p.name} ${p.version}`), caveats };
+}
+
+function countLines(files) {
+  let lines = 0;
+  for (const f of files) {
+    const text = fs.readFileSync(f, 'utf8');
+    let n = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+    lines += n + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a tool: wall time, CPU time and peak RSS of the whole process (as bench/run.js does,
+// plus CPU time, because Perflens spreads large inputs over worker threads and Ruff's wasm build
+// runs in one thread)
+
+const HAVE_GNU_TIME = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+
+async function measure(label, args, cwd) {
+  const tmp = path.join(SCRATCH, 'tmp');
+  fs.mkdirSync(tmp, { recursive: true });
+  const stdoutFile = path.join(tmp, `${label}.stdout.json`);
+  const timeFile = path.join(tmp, `${label}.time`);
+  const fd = fs.openSync(stdoutFile, 'w');
+  const [cmd, argv] = HAVE_GNU_TIME ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...args]] : [process.execPath, args];
+  const start = process.hrtime.bigint();
+  const child = spawn(cmd, argv, { cwd, stdio: ['ignore', fd, 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  let polledKb = 0;
+  const poll = HAVE_GNU_TIME
+    ? undefined
+    : setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (m) polledKb = Math.max(polledKb, Number(m[1]));
+        } catch {
+          // The process has exited between polls.
+        }
+      }, 5);
+  const code = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (poll) clearInterval(poll);
+  fs.closeSync(fd);
+  let peakKb = polledKb;
+  let cpuMs;
+  if (HAVE_GNU_TIME) {
+    // GNU time writes "Command exited with non-zero status N" before its line when the exit code ≠ 0.
+    const lines = fs.readFileSync(timeFile, 'utf8').trim().split('\n');
+    const [kb, user, sys] = lines[lines.length - 1].split(' ').map(Number);
+    peakKb = kb;
+    cpuMs = (user + sys) * 1000;
+  }
+  return { code, wallMs, cpuMs, peakKb, stdout: fs.readFileSync(stdoutFile, 'utf8'), stderr };
+}
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(s) {
+  return (s || '').trim().split('\n')[0].slice(0, 200) || '(no output)';
+}
+
+function countBy(items, key) {
+  const out = {};
+  for (const it of items) out[key(it)] = (out[key(it)] || 0) + 1;
+  return out;
+}
+
+/** Runs both tools on one corpus and checks that they processed the same files. */
+async function compareOnCorpus(corpus) {
+  const files = listPython(corpus.dir);
+  const rels = files.map((f) => path.relative(corpus.dir, f).split(path.sep).join('/'));
+  const relSet = new Set(rels);
+  const row = { ...corpus, files: files.length, lines: countLines(files), caveats: [...corpus.caveats] };
+
+  const perflens = await measure('perflens', [PERFLENS_BIN, 'check', '.', '--format', 'json'], corpus.dir);
+  row.perflens = perflens;
+  const pOut = parseJson(perflens.stdout);
+  if (!pOut || !pOut.summary) {
+    row.caveats.push(`perflens exited ${perflens.code} without a JSON report: ${firstLine(perflens.stderr || perflens.stdout)}`);
+  } else {
+    row.perflensFiles = pOut.summary.files;
+    row.perflensFindings = countBy(pOut.findings, (f) => f.rule);
+    const outside = [...new Set(pOut.findings.map((f) => f.file.split(path.sep).join('/').replace(/^\.\//, '')))].filter((f) => !relSet.has(f));
+    if (pOut.summary.files !== files.length) row.caveats.push(`perflens analysed ${pOut.summary.files} files, the corpus has ${files.length}`);
+    if (outside.length) row.caveats.push(`perflens reported findings in files outside the corpus list: ${outside.slice(0, 3).join(', ')}`);
+    if (perflens.code === 2) row.caveats.push(`perflens exited 2 (usage or internal error): ${firstLine(perflens.stderr)}`);
+    const noteLines = perflens.stderr.split('\n').filter(Boolean);
+    if (noteLines.length) row.caveats.push(`perflens wrote ${noteLines.length} line(s) to stderr, first: ${noteLines[0].slice(0, 160)}`);
+  }
+
+  const ruff = await measure('ruff', [RUFF_CHECK, '.', '--select', RUFF_SELECT.join(',')], corpus.dir);
+  row.ruff = ruff;
+  const rOut = parseJson(ruff.stdout);
+  // The same run with V8's baseline wasm compiler only: by default Node also optimises Ruff's 10 MB
+  // module on background threads and waits for that before exiting, which is most of Ruff's time
+  // on small inputs. Perflens' ratio is against the default; this shows what Ruff's checking costs.
+  const liftoff = await measure('ruff-liftoff', ['--liftoff-only', RUFF_CHECK, '.', '--select', RUFF_SELECT.join(',')], corpus.dir);
+  const lOut = parseJson(liftoff.stdout);
+  if (lOut && rOut && lOut.files.length === rOut.files.length && lOut.diagnostics.length === rOut.diagnostics.length) row.ruffLiftoff = liftoff;
+  else row.caveats.push(`ruff with \`--liftoff-only\` exited ${liftoff.code} with a different report: ${firstLine(liftoff.stderr || liftoff.stdout)}`);
+  if (!rOut || !Array.isArray(rOut.files)) {
+    row.caveats.push(`ruff-wasm-check exited ${ruff.code} without a JSON report: ${firstLine(ruff.stderr || ruff.stdout)}`);
+  } else {
+    row.ruffVersion = rOut.ruff;
+    row.ruffFiles = rOut.files.length;
+    const checked = new Set(rOut.files);
+    const missing = rels.filter((r) => !checked.has(r));
+    const extra = rOut.files.filter((r) => !relSet.has(r));
+    if (missing.length || extra.length) {
+      row.caveats.push(`ruff's file set differs: ${missing.length} corpus file(s) not checked (${missing.slice(0, 3).join(', ')}), ${extra.length} extra`);
+    }
+    const syntax = rOut.diagnostics.filter((d) => d.code === 'invalid-syntax' || d.code === null);
+    if (syntax.length) {
+      const files = new Set(syntax.map((d) => d.file));
+      row.caveats.push(`ruff reported syntax errors in ${files.size} file(s), e.g. ${syntax[0].file}:${syntax[0].row}`);
+    }
+    row.ruffFindings = countBy(
+      rOut.diagnostics.filter((d) => !syntax.includes(d)),
+      (d) => d.code,
+    );
+  }
+  return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function table(headers, rows, alignLeft = new Set([0])) {
+  const cells = [headers, ...rows].map((r) => r.map(String));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const fmt = (r) => r.map((c, i) => (alignLeft.has(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [fmt(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(fmt)].join('\n');
+}
+
+const ms = (x) => (x === undefined ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(x >= 10 ? 1 : 2));
+const mb = (kb) => (kb ? `${(kb / 1024).toFixed(0)} MB` : '–');
+const n = (x) => (x === undefined ? '–' : x.toLocaleString('en'));
+const counts = (byKey) =>
+  byKey
+    ? Object.entries(byKey)
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    : '–';
+
+/**
+ * The Python section. `standalone` adds the machine header that bench/run.js already prints when
+ * it calls this after its own sections.
+ */
+async function pythonSection({ quick = process.argv.includes('--quick'), standalone = false } = {}) {
+  const say = (s = '') => process.stdout.write(`${s}\n`);
+  if (standalone) {
+    say(`Perflens benchmark, Python${quick ? ' (--quick)' : ''} — ${new Date().toISOString()}`);
+    say(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model?.trim() ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM`);
+  } else {
+    say();
+  }
+  // Other work on the machine skews one-run timings; the load average says how much there was.
+  say(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; peak RSS via ${HAVE_GNU_TIME ? "GNU time '%M'" : '/proc/<pid>/status VmHWM polling'}; one run per tool; wall time of the whole process`);
+
+  if (!fs.existsSync(path.join(ROOT, 'out', 'src', 'cli', 'main.js'))) {
+    say('(d) Python skipped: the CLI is not built (out/src/cli/main.js missing); run `npm run build`.');
+    return;
+  }
+  let ruffVersion;
+  try {
+    ruffVersion = require('@astral-sh/ruff-wasm-nodejs/package.json').version;
+  } catch {
+    say('(d) Python skipped: `@astral-sh/ruff-wasm-nodejs` is not installed (a devDependency; run `npm install`).');
+    return;
+  }
+  if (!HAVE_GNU_TIME) say('(CPU time needs GNU time at /usr/bin/time; not measured)');
+
+  const rows = [];
+  for (const spec of CORPORA) {
+    const corpus = prepareCorpus(spec, quick);
+    if (corpus.skipped) say(`(d) ${spec.label} skipped: ${corpus.skipped}`);
+    else rows.push(await compareOnCorpus(corpus));
+  }
+  if (!rows.length) return;
+
+  say(`(d) real Python code bases (Debian packages): perflens check (all rules) vs Ruff ${ruffVersion} wasm (${RUFF_SELECT.join(' + ')}), whole process`);
+  say(
+    table(
+      ['corpus', 'files', 'lines', 'perflens ms', 'ruff ms', 'ruff/perflens', 'perflens CPU ms', 'ruff CPU ms', 'perflens RSS', 'ruff RSS', 'ruff liftoff-only ms', 'ruff liftoff/perflens'],
+      rows.map((r) => [
+        r.label,
+        n(r.files),
+        n(r.lines),
+        ms(r.perflens?.wallMs),
+        ms(r.ruff?.wallMs),
+        r.perflensFiles !== undefined && r.ruffFiles !== undefined ? `${(r.ruff.wallMs / r.perflens.wallMs).toFixed(2)}×` : '–',
+        ms(r.perflens?.cpuMs),
+        ms(r.ruff?.cpuMs),
+        mb(r.perflens?.peakKb),
+        mb(r.ruff?.peakKb),
+        ms(r.ruffLiftoff?.wallMs),
+        r.ruffLiftoff && r.perflensFiles !== undefined ? `${(r.ruffLiftoff.wallMs / r.perflens.wallMs).toFixed(2)}×` : '–',
+      ]),
+    ),
+  );
+  say();
+  for (const r of rows) {
+    say(`${r.label}: ${r.packages.join(', ')} (${path.relative(ROOT, r.dir)})`);
+    say(`  files processed — perflens ${n(r.perflensFiles)}, ruff ${n(r.ruffFiles)}, corpus ${n(r.files)}; exit codes perflens ${r.perflens?.code}, ruff ${r.ruff?.code}`);
+    say(`  findings — perflens: ${counts(r.perflensFindings)}; ruff ${RUFF_SELECT.join('+')}: ${counts(r.ruffFindings)}`);
+    for (const c of r.caveats) say(`  caveat: ${c}`);
+  }
+}
+
+module.exports = { pythonSection };
+
+if (require.main === module) {
+  pythonSection({ standalone: true }).catch((err) => {
+    process.stderr.write(`bench: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 1;
+  });
+}
