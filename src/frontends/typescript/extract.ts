@@ -613,7 +613,12 @@ export class Extractor {
       if (t.startsWith('static:')) return `class:${t.slice(7)}`;
       return typeSpec(t)?.construct;
     }
-    if (ts.isAwaitExpression(e)) return this.typeOf(e.expression, depth + 1);
+    if (ts.isAwaitExpression(e)) {
+      const t = this.typeOf(e.expression, depth + 1);
+      // Awaiting a lazy builder yields its rows, not the builder (`(await knex('t')).map(…)` is an array).
+      const spec = typeSpec(t);
+      return spec?.thenable && !spec.element ? undefined : t;
+    }
     if (ts.isConditionalExpression(e)) return this.typeOf(e.whenTrue, depth + 1) ?? this.typeOf(e.whenFalse, depth + 1);
     if (ts.isBinaryExpression(e) && [SK.QuestionQuestionToken, SK.BarBarToken].includes(e.operatorToken.kind)) {
       return this.typeOf(e.left, depth + 1) ?? this.typeOf(e.right, depth + 1);
@@ -689,6 +694,17 @@ export class Extractor {
         res.receiverType = recvType;
         if (recvType.startsWith('class:') || recvType.startsWith('static:')) {
           this.resolveClassMethod(recvType, name, res);
+          // `this.db('users')`: no method of that name, but a property holding a callable client.
+          if (!res.spec && !res.localTarget && !res.localMethod && !res.target) {
+            const valueType = this.typeOf(callee, depth + 1);
+            const callable = typeSpec(valueType)?.callable;
+            if (callable) {
+              res.spec = callable;
+              res.returns = callable.returns;
+              res.library = typeSpec(valueType)?.library;
+              res.receiverType = valueType;
+            }
+          }
           return res;
         }
         const spec = methodSpec(recvType, name);
@@ -741,7 +757,8 @@ export class Extractor {
       if (!b || !b.known) {
         if (SLEEP_FUNCTIONS.includes(callee.text)) res.spec = { op: 'sleep' };
         // `fallback.tx` is callable (`trx('users')`)
-        const fb = b ? undefined : fallbackType(callee.text);
+        // An untyped parameter or variable named like a client (`trx`, `db`) resolves as typeOf does.
+        const fb = b ? this.typeOf(callee, depth + 1) : fallbackType(callee.text);
         const spec = typeSpec(fb)?.callable;
         if (spec) {
           res.spec = spec;
@@ -1625,7 +1642,7 @@ export class Extractor {
     const library = res.library ?? typeSpec(res.receiverType)?.library ?? 'database';
     if (spec?.offset && ts.isCallExpression(node) && node.arguments[0]) {
       const callee = skipOuter(node.expression) as ts.PropertyAccessExpression;
-      this.addOffset(callee.name, node.arguments[0], 'method', `.${callee.name.text}()`, library, false, node);
+      if (!this.picksOneRow(node)) this.addOffset(callee.name, node.arguments[0], 'method', `.${callee.name.text}()`, library, false, node);
     } else if (!spec && !res.localTarget && !res.target && ts.isCallExpression(node)) {
       // Unresolved receivers: `.offset(x)` / `.skip(x)` in a chain that also limits or orders.
       const callee = skipOuter(node.expression);
@@ -1687,6 +1704,16 @@ export class Extractor {
     }
   }
 
+  /**
+   * `.skip(n).take(1)` / `.offset(n).limit(1)` with `n` from no request or parameter: the n-th row
+   * (a retention cut-off), not a page.
+   */
+  private picksOneRow(node: ts.CallExpression): boolean {
+    const chain = this.text(topOfChain(node));
+    if (!/\.(take|limit)\(\s*1\s*\)/.test(chain)) return false;
+    return !this.traceSource(node.arguments[0], 0);
+  }
+
   private addOffset(keywordNode: ts.Node, value: ts.Expression, style: OffsetFact['style'], keyword: string, library: string, withCursor: boolean, whole: ts.Node): void {
     const keyStart = keywordNode.getStart(this.sf);
     this.offsets.push({
@@ -1707,6 +1734,11 @@ export class Extractor {
     const x = skipOuter(e);
     if (depth > 5) return false;
     if (ts.isNumericLiteral(x)) return true;
+    // `knex.raw('0')`: a literal offset written as raw SQL.
+    if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(skipOuter(x.expression)) && (skipOuter(x.expression) as ts.PropertyAccessExpression).name.text === 'raw' && x.arguments.length === 1) {
+      const a = skipOuter(x.arguments[0]);
+      return ts.isStringLiteralLike(a) && /^\s*\d+\s*$/.test(a.text);
+    }
     if (ts.isPrefixUnaryExpression(x)) return this.isConstant(x.operand, depth + 1);
     if (ts.isBinaryExpression(x)) return this.isConstant(x.left, depth + 1) && this.isConstant(x.right, depth + 1);
     if (ts.isConditionalExpression(x)) return this.isConstant(x.whenTrue, depth + 1) && this.isConstant(x.whenFalse, depth + 1);

@@ -21,6 +21,7 @@ export const FALLBACK_NAMES: Record<string, string> = {
   db: 'fallback.db',
   database: 'fallback.db',
   pool: 'pg.Pool',
+  queryRunner: 'typeorm.QueryRunner',
   pgPool: 'pg.Pool',
   knex: 'knex.Knex',
   em: 'mikroorm.EntityManager',
@@ -45,6 +46,8 @@ export const fallbacks: LibraryKnowledge = {
   types: {
     'fallback.db': {
       library: 'database',
+      // `this.db('users').where(…)`: a Knex instance kept as `db` (Knex is the library you call with a table).
+      callable: { returns: 'knex.Builder' },
       anyProperty: 'fallback.delegate',
       properties: { query: 'drizzle.Relational' },
       methods: {

@@ -25,7 +25,7 @@ const knexInstance = (single: boolean): TypeSpec => ({
   properties: { schema: 'knex.Schema', fn: 'knex.Fn' },
   methods: {
     ...each(['select', 'from', 'table', 'with', 'withRecursive', 'queryBuilder', 'distinct', 'column', 'first', 'count', 'where', 'union', 'unionAll'], { returns: single ? 'knex.TrxBuilder' : 'knex.Builder' }),
-    ...each(['insert', 'update', 'del', 'delete'], { returns: 'knex.WriteBuilder' }),
+    ...each(['insert', 'update', 'del', 'delete'], { returns: single ? 'knex.TrxWriteBuilder' : 'knex.WriteBuilder' }),
     raw: { returns: 'knex.Raw', sqlArg: true },
     transaction: { ...QUERY_LIFECYCLE, callbackParam: 'knex.Trx', returns: 'knex.Trx' },
     ...each(['commit', 'rollback'], QUERY_LIFECYCLE),
@@ -61,8 +61,15 @@ export const queryBuilders: LibraryKnowledge = {
     'knex.Knex': knexInstance(false),
     'knex.Trx': knexInstance(true),
     'knex.Builder': knexBuilder,
-    'knex.TrxBuilder': { ...knexBuilder, singleConnection: true, otherMethods: { returns: 'knex.TrxBuilder' } },
+    'knex.TrxBuilder': {
+      ...knexBuilder,
+      singleConnection: true,
+      otherMethods: { returns: 'knex.TrxBuilder' },
+      // Writes on a transaction stay on it.
+      methods: { ...knexBuilder.methods, ...each(['insert', 'update', 'del', 'delete', 'increment', 'decrement', 'upsert', 'truncate'], { returns: 'knex.TrxWriteBuilder' }), offset: { returns: 'knex.TrxBuilder', offset: true } },
+    },
     'knex.WriteBuilder': { ...knexBuilder, thenable: { op: 'write' }, otherMethods: { returns: 'knex.WriteBuilder' } },
+    'knex.TrxWriteBuilder': { ...knexBuilder, singleConnection: true, thenable: { op: 'write' }, otherMethods: { returns: 'knex.TrxWriteBuilder' } },
     'knex.Raw': { library: 'knex', thenable: { op: 'read' }, methods: each(['then', 'catch'], READ) },
     'knex.Schema': { library: 'knex', thenable: { op: 'lifecycle' }, otherMethods: { returns: 'knex.Schema' } },
     'knex.Fn': { library: 'knex' },
