@@ -1648,7 +1648,7 @@ export class Extractor {
       const callee = skipOuter(node.expression);
       if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'offset' || callee.name.text === 'skip') && node.arguments.length === 1) {
         const chain = this.text(node.parent && ts.isPropertyAccessExpression(node.parent) ? topOfChain(node) : node);
-        if (/\.(limit|take|orderBy|order_by|sort)\s*\(/.test(chain) && !/\bit\.skip\b|\bdescribe\.skip\b/.test(chain)) {
+        if (/\.(limit|take|orderBy|order_by|sort)\s*\(/.test(chain) && !/\bit\.skip\b|\bdescribe\.skip\b/.test(chain) && !this.picksOneRow(node)) {
           this.addOffset(callee.name, node.arguments[0], 'method', `.${callee.name.text}()`, 'query builder', false, node);
         }
       }
