@@ -1567,7 +1567,8 @@ export class Extractor {
     // Knex `.transacting(trx)` anywhere in the chain.
     if (!fact.connectionKey && res.receiver) fact.connectionKey = transactingArgument(res.receiver, (e) => this.text(e));
     // A helper handed the transaction: `loadRows(trx, id)`.
-    if (!fact.connectionKey && (fact.operation === 'read' || fact.operation === 'write')) {
+    // (Any operation: a helper's read or write is only known after linking.)
+    if (!fact.connectionKey && (fact.effect || fact.operation !== 'unknown' || res.target || res.localTarget || res.localMethod)) {
       for (const a of args) {
         const x = skipOuter(a);
         if (!ts.isIdentifier(x)) continue;
@@ -1579,7 +1580,7 @@ export class Extractor {
       }
     }
     // `@Transactional() async m() { … }`: the method's queries share one transaction.
-    if (!fact.connectionKey && this.fn?.transaction && (fact.operation === 'read' || fact.operation === 'write')) fact.connectionKey = `@${this.fn.transaction}`;
+    if (!fact.connectionKey && this.fn?.transaction && (fact.effect || fact.operation !== 'unknown' || res.target || res.localTarget || res.localMethod)) fact.connectionKey = `@${this.fn.transaction}`;
   }
 
   /**
