@@ -175,7 +175,7 @@ function countLines(files) {
 
 const HAVE_GNU_TIME = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
 
-async function measure(label, args, cwd) {
+async function measure(label, args, cwd, env = process.env) {
   const tmp = path.join(SCRATCH, 'tmp');
   fs.mkdirSync(tmp, { recursive: true });
   const stdoutFile = path.join(tmp, `${label}.stdout.json`);
@@ -183,7 +183,7 @@ async function measure(label, args, cwd) {
   const fd = fs.openSync(stdoutFile, 'w');
   const [cmd, argv] = HAVE_GNU_TIME ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...args]] : [process.execPath, args];
   const start = process.hrtime.bigint();
-  const child = spawn(cmd, argv, { cwd, stdio: ['ignore', fd, 'pipe'] });
+  const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', fd, 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   let polledKb = 0;
@@ -252,6 +252,16 @@ async function compareOnCorpus(corpus) {
     if (perflens.code === 2) row.caveats.push(`perflens exited 2 (usage or internal error): ${firstLine(perflens.stderr)}`);
     const noteLines = perflens.stderr.split('\n').filter(Boolean);
     if (noteLines.length) row.caveats.push(`perflens wrote ${noteLines.length} line(s) to stderr, first: ${noteLines[0].slice(0, 160)}`);
+  }
+
+  // The same check on one thread (as bench/run.js does): on 2 cores, worker threads can cost more
+  // than they save.
+  const single = await measure('perflens-1-thread', [PERFLENS_BIN, 'check', '.', '--format', 'json'], corpus.dir, { ...process.env, PERFLENS_WORKERS: '0' });
+  const sOut = parseJson(single.stdout);
+  row.perflensSingle = single;
+  if (!sOut || !sOut.summary) row.caveats.push(`perflens with PERFLENS_WORKERS=0 exited ${single.code} without a JSON report: ${firstLine(single.stderr)}`);
+  else if (pOut && pOut.summary && sOut.findings.length !== pOut.findings.length) {
+    row.caveats.push(`perflens found ${pOut.findings.length} findings with worker threads but ${sOut.findings.length} on one thread`);
   }
 
   const ruff = await measure('ruff', [RUFF_CHECK, '.', '--select', RUFF_SELECT.join(',')], corpus.dir);
@@ -345,23 +355,41 @@ async function pythonSection({ quick = process.argv.includes('--quick'), standal
   }
   if (!rows.length) return;
 
-  say(`(d) real Python code bases (Debian packages): perflens check (all rules) vs Ruff ${ruffVersion} wasm (${RUFF_SELECT.join(' + ')}), whole process`);
+  const ratio = (tool, r) => (tool && r.perflensFiles !== undefined && r.ruffFiles !== undefined ? `${(tool.wallMs / r.perflens.wallMs).toFixed(2)}×` : '–');
+  say(`(d) real Python code bases (Debian packages): perflens check (all rules) vs Ruff ${ruffVersion} wasm (${RUFF_SELECT.join(' + ')}), whole-process wall time`);
+  say('    (perflens picks worker threads itself from 200 files on; "1-thread" is PERFLENS_WORKERS=0. "liftoff" is Ruff under');
+  say("    `node --liftoff-only`: without V8's background optimisation of its 10 MB wasm module, which Node waits for at exit)");
   say(
     table(
-      ['corpus', 'files', 'lines', 'perflens ms', 'ruff ms', 'ruff/perflens', 'perflens CPU ms', 'ruff CPU ms', 'perflens RSS', 'ruff RSS', 'ruff liftoff-only ms', 'ruff liftoff/perflens'],
+      ['corpus', 'files', 'lines', 'perflens ms', '1-thread ms', 'ruff ms', 'ruff/perflens', 'ruff liftoff ms', 'liftoff/perflens'],
       rows.map((r) => [
         r.label,
         n(r.files),
         n(r.lines),
         ms(r.perflens?.wallMs),
+        ms(r.perflensSingle?.wallMs),
         ms(r.ruff?.wallMs),
-        r.perflensFiles !== undefined && r.ruffFiles !== undefined ? `${(r.ruff.wallMs / r.perflens.wallMs).toFixed(2)}×` : '–',
-        ms(r.perflens?.cpuMs),
-        ms(r.ruff?.cpuMs),
-        mb(r.perflens?.peakKb),
-        mb(r.ruff?.peakKb),
+        ratio(r.ruff, r),
         ms(r.ruffLiftoff?.wallMs),
-        r.ruffLiftoff && r.perflensFiles !== undefined ? `${(r.ruffLiftoff.wallMs / r.perflens.wallMs).toFixed(2)}×` : '–',
+        ratio(r.ruffLiftoff, r),
+      ]),
+    ),
+  );
+  say();
+  say('    CPU time (user + system, all threads) and peak RSS of the same runs');
+  say(
+    table(
+      ['corpus', 'perflens CPU ms', '1-thread CPU ms', 'ruff CPU ms', 'liftoff CPU ms', 'perflens RSS', '1-thread RSS', 'ruff RSS', 'liftoff RSS'],
+      rows.map((r) => [
+        r.label,
+        ms(r.perflens?.cpuMs),
+        ms(r.perflensSingle?.cpuMs),
+        ms(r.ruff?.cpuMs),
+        ms(r.ruffLiftoff?.cpuMs),
+        mb(r.perflens?.peakKb),
+        mb(r.perflensSingle?.peakKb),
+        mb(r.ruff?.peakKb),
+        mb(r.ruffLiftoff?.peakKb),
       ]),
     ),
   );
