@@ -1540,7 +1540,7 @@ export class Extractor {
     fact.operation = op ?? 'unknown';
     // Resource: Prisma model delegate name, the repository's text, a Knex table, the SQL table.
     // Project helpers touch what they touch: unknown, so a write through one orders earlier reads.
-    if (!fact.resource && res.receiver && (fact.operation === 'read' || fact.operation === 'write') && !res.target && !res.localTarget && !res.localMethod) {
+    if (!fact.resource && res.receiver && spec && (fact.operation === 'read' || fact.operation === 'write') && !res.target && !res.localTarget && !res.localMethod) {
       const r = skipOuter(res.receiver);
       if (ts.isPropertyAccessExpression(r) && r.expression.kind !== SK.ThisKeyword) fact.resource = r.name.text;
       else if (ts.isIdentifier(r)) fact.resource = r.text;
