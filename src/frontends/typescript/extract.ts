@@ -43,6 +43,8 @@ import { getMaxDepth } from '../depth';
 const SK = ts.SyntaxKind;
 /** Shared by the many calls outside loops (never mutated). */
 const NO_LOOPS: number[] = [];
+const NO_NAMES: string[] = [];
+const NO_SPAN: Span = { start: 0, end: 0 };
 
 /** Array methods whose callback runs once per element. */
 const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex']);
@@ -1374,21 +1376,20 @@ export class Extractor {
     const calleeInner = skipOuter(callee);
     if (ts.isArrowFunction(calleeInner) || ts.isFunctionExpression(calleeInner)) this.inlineNodes.add(calleeInner);
 
-    const id = this.calls.length;
+    // Facts are kept only for calls a rule or the linker can use; most calls (`res.json()`,
+    // `arr.push()`) need none, and not allocating them keeps garbage collection low.
     const fact: CallFact = {
-      id,
-      span: this.span(node),
-      calleeSpan: this.span(callee),
-      calleeText: this.calleeText(callee),
+      id: -1,
+      span: NO_SPAN,
+      calleeSpan: NO_SPAN,
+      calleeText: '',
       functionId: this.fn && this.fn.id >= 0 ? this.fn.id : undefined,
       loopIds: this.fn && this.fn.loops.length ? [...this.fn.loops].reverse() : NO_LOOPS,
       afterAwaitInLoop: this.fn?.awaitSeen ?? false,
-      namesRead: [],
+      namesRead: NO_NAMES,
       awaited: isAwaited(node),
     };
     const rec: CallRecord = { fact, node, localTarget: res.localTarget, localMethod: res.localMethod, ownerFunction: this.fn?.id };
-    this.calls.push(rec);
-    this.callByNode.set(node, rec);
 
     this.visit(callee);
     for (const a of args) this.visit(a);
@@ -1398,7 +1399,15 @@ export class Extractor {
       if (root) addName(this.top(), 'writes', root);
     }
 
+    fact.calleeText = this.calleeText(callee);
     this.applyEffect(rec, res, node, args);
+    if (fact.effect || fact.target || rec.localTarget || rec.localMethod || fact.awaited || fact.connectionKey || (fact.operation && fact.operation !== 'unknown')) {
+      fact.id = this.calls.length;
+      fact.span = this.span(node);
+      fact.calleeSpan = this.span(callee);
+      this.calls.push(rec);
+      this.callByNode.set(node, rec);
+    }
     // Names read matter for the pagination check of calls in loops only.
     if (fact.loopIds.length && (fact.effect || fact.target || rec.localTarget || rec.localMethod)) fact.namesRead = collectReads([callee, ...args]);
     if (fact.operation === 'sleep') this.markSleepingLoops();
