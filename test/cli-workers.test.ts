@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as os from 'os';
-import { PARALLEL_THRESHOLD, workerCount } from '../src/cli/project-run';
+import { MIN_CORES_FOR_WORKERS, PARALLEL_THRESHOLD, workerCount } from '../src/cli/project-run';
 import { allRules } from '../src/rules';
 import { makeProject, parseJson, removeProject, runCli } from './cli-helpers';
 
@@ -76,8 +76,8 @@ describe('cli: worker threads', function () {
   it('uses worker threads from the threshold on, when there is more than one core', () => {
     const cores = os.availableParallelism();
     assert.strictEqual(workerCount(PARALLEL_THRESHOLD - 1, {}), 0);
-    assert.strictEqual(workerCount(PARALLEL_THRESHOLD, {}), cores > 1 ? Math.min(cores, Math.ceil(PARALLEL_THRESHOLD / 50)) : 0);
-    assert.strictEqual(workerCount(10_000, {}), cores > 1 ? cores : 0);
+    assert.strictEqual(workerCount(PARALLEL_THRESHOLD, {}), cores >= MIN_CORES_FOR_WORKERS ? Math.min(cores, Math.ceil(PARALLEL_THRESHOLD / 50)) : 0);
+    assert.strictEqual(workerCount(10_000, {}), cores >= MIN_CORES_FOR_WORKERS ? cores : 0);
     assert.strictEqual(workerCount(5, { PERFLENS_WORKERS: '3' }), 3, 'forced, for tests and benchmarks');
     assert.strictEqual(workerCount(10_000, { PERFLENS_WORKERS: '0' }), 0);
   });
