@@ -27,6 +27,9 @@ export const FALLBACK_NAMES: Record<string, string> = {
   em: 'mikroorm.EntityManager',
   entityManager: 'typeorm.EntityManager',
   dataSource: 'typeorm.DataSource',
+  // TypeORM apps wrap the DataSource (`this.connection.getRepository(ctx, Order)` in Vendure).
+  connection: 'typeorm.DataSource',
+  rawConnection: 'typeorm.DataSource',
   sequelize: 'sequelize.Sequelize',
   redis: 'redis.Client',
   redisClient: 'redis.Client',
