@@ -5,6 +5,7 @@ import { emptySummary } from './project';
 import type { AnalyzeResult } from './analyze';
 import { analyze, checkFacts, extractFacts, languageForFile, summarize } from './analyze';
 import { fileSummary, linkFactsSafely, needsTypesFromProject } from './link';
+import { frontendFor } from '../frontends';
 
 export interface ProjectFile {
   file: string;
@@ -28,6 +29,7 @@ export class ProjectSession {
   private readonly facts: Array<FileFacts | undefined> = [];
   private readonly notes: string[][] = [];
   private readonly summaries: FileSummary[] = [];
+  private readonly legacy: boolean[] = [];
   private retyped = false;
 
   constructor(private readonly files: readonly ProjectFile[]) {}
@@ -36,14 +38,16 @@ export class ProjectSession {
   prepare(): FileSummary[] {
     this.files.forEach((f, i) => {
       const language = languageForFile(f.file);
-      const { facts, notes } = extractFacts({ file: f.file, text: f.text, config: f.config });
-      this.notes[i] = notes;
-      // Front-ends that do not report exports as facts are summarised the older way.
-      if (facts && !facts.exports) {
-        this.facts[i] = facts;
+      const frontend = language ? frontendFor(language) : undefined;
+      // Front-ends that do not report exports as facts (Python, for now) are summarised and
+      // analysed the older way: each pass runs the front-end again, so they get fewer passes.
+      if (language && frontend && !frontend.linksFacts) {
+        this.legacy[i] = true;
         this.summaries[i] = summarize({ file: f.file, text: f.text, config: f.config });
         return;
       }
+      const { facts, notes } = extractFacts({ file: f.file, text: f.text, config: f.config });
+      this.notes[i] = notes;
       this.facts[i] = facts;
       this.summaries[i] = facts ? fileSummary(facts, linkFactsSafely(facts)) : emptySummary(f.file, language ?? 'typescript');
     });
@@ -53,12 +57,14 @@ export class ProjectSession {
   /** One more round: link every file against the summaries of the whole project. */
   relink(project: ProjectIndex): FileSummary[] {
     this.files.forEach((f, i) => {
-      let facts = this.facts[i];
-      if (!facts) return;
-      if (!facts.exports) {
-        this.summaries[i] = summarize({ file: f.file, text: f.text, config: f.config, project });
+      if (this.legacy[i]) {
+        // One re-summary against the project (a helper one file away); deeper chains need the
+        // front-end to report its calls as facts.
+        if (!this.retyped) this.summaries[i] = summarize({ file: f.file, text: f.text, config: f.config, project });
         return;
       }
+      let facts = this.facts[i];
+      if (!facts) return;
       if (!this.retyped && needsTypesFromProject(facts, project)) {
         const again = extractFacts({ file: f.file, text: f.text, config: f.config, project });
         if (again.facts) this.facts[i] = facts = again.facts;
@@ -72,9 +78,9 @@ export class ProjectSession {
   /** The findings of every file against the final summaries. */
   finish(project: ProjectIndex): AnalyzeResult[] {
     return this.files.map((f, i) => {
+      if (this.legacy[i]) return analyze({ file: f.file, text: f.text, config: f.config, project });
       const facts = this.facts[i];
       if (!facts) return { findings: [], notes: this.notes[i] };
-      if (!facts.exports) return analyze({ file: f.file, text: f.text, config: f.config, project });
       linkFactsSafely(facts, project);
       return checkFacts(facts, f.config);
     });

@@ -7,6 +7,11 @@ import { pythonFrontend } from './python';
 /** A front-end turns source text into facts. It must never throw on any input. */
 export interface Frontend {
   languages: Language[];
+  /**
+   * Its facts carry call targets, exports and classes, so a project analysis can parse each file once
+   * and link the facts (src/core/link.ts); otherwise `summarize` is called per pass.
+   */
+  linksFacts?: boolean;
   /** Loads what the front-end needs asynchronously (a wasm parser); `extract` may be called after. */
   init?(): Promise<void>;
   summarize(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileSummary;

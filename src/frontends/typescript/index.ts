@@ -21,6 +21,7 @@ function extractFacts(file: string, text: string, language: Language, config: Co
 
 export const typescriptFrontend: Frontend = {
   languages: ['typescript', 'javascript'],
+  linksFacts: true,
   extract: extractFacts,
   summarize(file, text, language, config, project): FileSummary {
     const facts = extractFacts(file, text, language, config, project);
