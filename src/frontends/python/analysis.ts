@@ -92,6 +92,18 @@ export function analyseFile(file: string, text: string, config: Config, project:
  * The project index as one analysis saw it: every question asked and the answer (as JSON), so a
  * later round can tell whether the analysis would come out the same.
  */
+/** One JSON text per summary object: the same summary is looked up by many files in a round. */
+const jsonOf = new WeakMap<object, string>();
+function answerText(found: object | undefined): string {
+  if (!found) return 'null';
+  let text = jsonOf.get(found);
+  if (text === undefined) {
+    text = JSON.stringify(found);
+    jsonOf.set(found, text);
+  }
+  return text;
+}
+
 class RecordingProject implements ProjectIndex {
   private readonly answers = new Map<string, string>();
 
@@ -99,13 +111,13 @@ class RecordingProject implements ProjectIndex {
 
   resolveModule(fromFile: string, specifier: string, language: Language): FileSummary | undefined {
     const found = this.inner?.resolveModule(fromFile, specifier, language);
-    this.answers.set(`m\0${fromFile}\0${specifier}\0${language}`, JSON.stringify(found ?? null));
+    this.answers.set(`m\0${fromFile}\0${specifier}\0${language}`, answerText(found));
     return found;
   }
 
   findClass(name: string): Record<string, FunctionSummary> | undefined {
     const found = this.inner?.findClass(name);
-    this.answers.set(`c\0${name}`, JSON.stringify(found ?? null));
+    this.answers.set(`c\0${name}`, answerText(found));
     return found;
   }
 
@@ -115,7 +127,7 @@ class RecordingProject implements ProjectIndex {
     for (const [key, answer] of this.answers) {
       const [kind, a, b, c] = key.split('\0');
       const now = kind === 'm' ? project.resolveModule(a, b, c as Language) : project.findClass(a);
-      if (JSON.stringify(now ?? null) !== answer) return false;
+      if (answerText(now) !== answer) return false;
     }
     return true;
   }
