@@ -517,6 +517,17 @@ export class Extractor {
           const isProp = p.modifiers?.some((x) => ts.isModifier(x));
           if (isProp && ts.isIdentifier(p.name)) info.props.set(p.name.text, { propertyDecl: p } as Binding & { propertyDecl: ts.Node });
         }
+        // Plain JavaScript (and compiled TypeScript) sets properties in the constructor:
+        // `this.itemsService = new ItemsService(…)`, `this.knex = options.knex || getDatabase()`.
+        for (const st of m.body?.statements ?? []) {
+          if (!ts.isExpressionStatement(st)) continue;
+          const e = skipOuter(st.expression);
+          if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== SK.EqualsToken) continue;
+          const left = skipOuter(e.left);
+          if (!ts.isPropertyAccessExpression(left) || skipOuter(left.expression).kind !== SK.ThisKeyword) continue;
+          const propName = left.name.text;
+          if (!info.props.has(propName)) info.props.set(propName, { propertyDecl: e } as Binding & { propertyDecl: ts.Node });
+        }
       }
     }
     this.classes.set(name, info);
@@ -533,6 +544,13 @@ export class Extractor {
       if (d && (ts.isPropertyDeclaration(d) || ts.isParameter(d))) {
         const resolved = this.bindingForValue(name, d.initializer ? skipOuter(d.initializer) : undefined, d.type, d);
         Object.assign(b, resolved);
+      } else if (d && ts.isBinaryExpression(d)) {
+        // Only what the value says for itself: constructor parameters are out of scope here.
+        const value = skipOuter(d.right);
+        if (ts.isNewExpression(value) || ts.isCallExpression(value)) {
+          const t = this.typeOf(value);
+          if (t) Object.assign(b, { typeId: t, known: true, decl: d });
+        }
       }
     }
     return b;
