@@ -40,17 +40,18 @@ export interface Binding {
 }
 
 export class Scope {
-  private readonly names = new Map<string, Binding>();
+  // Created on first declaration: most blocks declare nothing.
+  private names: Map<string, Binding> | undefined;
 
   constructor(readonly parent?: Scope) {}
 
   declare(name: string, binding: Binding): void {
-    this.names.set(name, binding);
+    (this.names ??= new Map()).set(name, binding);
   }
 
   lookup(name: string): Binding | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
-      const b = s.names.get(name);
+      const b = s.names?.get(name);
       if (b) return b;
     }
     return undefined;
