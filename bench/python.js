@@ -21,6 +21,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
+const { HAVE_GNU_TIME, measure, ownRepository, countLines, parseJson, firstLine, table, ms, mb, n } = require('./common');
 
 const ROOT = path.resolve(__dirname, '..');
 const SCRATCH = path.join(ROOT, '.bench', 'python');
@@ -115,15 +116,6 @@ function fetchPackage(name, pinned, caveats) {
   return { name, version, sitePackages: path.join(extracted, 'usr', 'lib', 'python3', 'dist-packages') };
 }
 
-/**
- * Makes a corpus folder its own git repository, as a checked-out code base is: Perflens applies
- * the .gitignore of the enclosing repository, and this one ignores .bench/.
- */
-function ownRepository(dir) {
-  if (fs.existsSync(path.join(dir, '.git'))) return;
-  const r = run('git', ['init', '-q', dir]);
-  if (!r.ok) throw new Error(`\`git init ${dir}\` failed: ${r.err}`);
-}
 
 /**
  * Copies the packages' `.py` files into a folder that holds nothing else. Folders that Perflens
@@ -157,73 +149,15 @@ function prepareCorpus(spec, quick) {
   return { label, dir: corpus, packages: pkgs.map((p) => `${p.name} ${p.version}`), caveats };
 }
 
-function countLines(files) {
-  let lines = 0;
-  for (const f of files) {
-    const text = fs.readFileSync(f, 'utf8');
-    let n = 0;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-    lines += n + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
-  }
-  return lines;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Running a tool: wall time, CPU time and peak RSS of the whole process (as bench/run.js does,
 // plus CPU time, because Perflens spreads large inputs over worker threads and Ruff's wasm build
 // runs in one thread)
 
-const HAVE_GNU_TIME = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
 
-async function measure(label, args, cwd, env = process.env) {
-  const tmp = path.join(SCRATCH, 'tmp');
-  fs.mkdirSync(tmp, { recursive: true });
-  const stdoutFile = path.join(tmp, `${label}.stdout.json`);
-  const timeFile = path.join(tmp, `${label}.time`);
-  const fd = fs.openSync(stdoutFile, 'w');
-  const [cmd, argv] = HAVE_GNU_TIME ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, process.execPath, ...args]] : [process.execPath, args];
-  const start = process.hrtime.bigint();
-  const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', fd, 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  let polledKb = 0;
-  const poll = HAVE_GNU_TIME
-    ? undefined
-    : setInterval(() => {
-        try {
-          const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-          if (m) polledKb = Math.max(polledKb, Number(m[1]));
-        } catch {
-          // The process has exited between polls.
-        }
-      }, 5);
-  const code = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (poll) clearInterval(poll);
-  fs.closeSync(fd);
-  let peakKb = polledKb;
-  let cpuMs;
-  if (HAVE_GNU_TIME) {
-    // GNU time writes "Command exited with non-zero status N" before its line when the exit code ≠ 0.
-    const lines = fs.readFileSync(timeFile, 'utf8').trim().split('\n');
-    const [kb, user, sys] = lines[lines.length - 1].split(' ').map(Number);
-    peakKb = kb;
-    cpuMs = (user + sys) * 1000;
-  }
-  return { code, wallMs, cpuMs, peakKb, stdout: fs.readFileSync(stdoutFile, 'utf8'), stderr };
-}
 
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
-function firstLine(s) {
-  return (s || '').trim().split('\n')[0].slice(0, 200) || '(no output)';
-}
 
 function countBy(items, key) {
   const out = {};
@@ -301,16 +235,7 @@ async function compareOnCorpus(corpus) {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function table(headers, rows, alignLeft = new Set([0])) {
-  const cells = [headers, ...rows].map((r) => r.map(String));
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const fmt = (r) => r.map((c, i) => (alignLeft.has(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [fmt(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(fmt)].join('\n');
-}
 
-const ms = (x) => (x === undefined ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(x >= 10 ? 1 : 2));
-const mb = (kb) => (kb ? `${(kb / 1024).toFixed(0)} MB` : '–');
-const n = (x) => (x === undefined ? '–' : x.toLocaleString('en'));
 const counts = (byKey) =>
   byKey
     ? Object.entries(byKey)

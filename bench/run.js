@@ -19,6 +19,7 @@ const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 const { generateServiceFile } = require('./generate');
+const { HAVE_GNU_TIME, measure, ownRepository, countLines, parseJson, firstLine, table, ms, mb, n } = require('./common');
 
 const ROOT = path.resolve(__dirname, '..');
 const SCRATCH = path.join(ROOT, '.bench');
@@ -56,27 +57,7 @@ function listSources(dir) {
   return out;
 }
 
-/**
- * Makes a corpus folder its own git repository, as a checked-out code base is. Perflens applies the
- * .gitignore files of the enclosing repository, and this one (.bench/ is ignored) would hide every
- * corpus file from it; ESLint does not read .gitignore. Both tools skip `.git`.
- */
-function ownRepository(dir) {
-  if (fs.existsSync(path.join(dir, '.git'))) return;
-  const r = spawnSync('git', ['init', '-q', dir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`\`git init ${dir}\` failed: ${(r.stderr || r.error?.message || '').trim()}`);
-}
 
-function countLines(files) {
-  let lines = 0;
-  for (const f of files) {
-    const text = fs.readFileSync(f, 'utf8');
-    let n = 0;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-    lines += n + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
-  }
-  return lines;
-}
 
 /** Folder names that linters commonly skip as build output (Perflens does); renamed in corpora. */
 const BUILD_DIRS = new Set(['dist', 'build', 'out', 'coverage']);
@@ -145,54 +126,8 @@ function prepareGeneratedCorpus() {
 // ---------------------------------------------------------------------------------------------
 // Running a tool: wall time and peak RSS of the whole process
 
-const HAVE_GNU_TIME = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
 
-/**
- * Runs `node <args>` in `cwd` with stdout to a file. Peak RSS comes from GNU time's `%M` (max RSS of
- * the child, in KiB) when /usr/bin/time exists, else from polling `/proc/<pid>/status` VmHWM.
- */
-async function measure(label, args, cwd, env = process.env) {
-  const tmp = path.join(SCRATCH, 'tmp');
-  fs.mkdirSync(tmp, { recursive: true });
-  const stdoutFile = path.join(tmp, `${label}.stdout.json`);
-  const memFile = path.join(tmp, `${label}.maxrss`);
-  const fd = fs.openSync(stdoutFile, 'w');
-  const [cmd, argv] = HAVE_GNU_TIME ? ['/usr/bin/time', ['-f', '%M', '-o', memFile, process.execPath, ...args]] : [process.execPath, args];
-  const start = process.hrtime.bigint();
-  const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', fd, 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  let polledKb = 0;
-  const poll = HAVE_GNU_TIME
-    ? undefined
-    : setInterval(() => {
-        try {
-          const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-          if (m) polledKb = Math.max(polledKb, Number(m[1]));
-        } catch {
-          // The process has exited between polls.
-        }
-      }, 5);
-  const code = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
-  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (poll) clearInterval(poll);
-  fs.closeSync(fd);
-  let peakKb = polledKb;
-  if (HAVE_GNU_TIME) {
-    // GNU time writes "Command exited with non-zero status N" before the number when the exit code ≠ 0.
-    const lines = fs.readFileSync(memFile, 'utf8').trim().split('\n');
-    peakKb = Number(lines[lines.length - 1]);
-  }
-  return { code, wallMs, peakKb, stdout: fs.readFileSync(stdoutFile, 'utf8'), stderr };
-}
 
-function parseJson(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Runs both tools on one corpus and checks that they processed the same files. */
 async function compareOnCorpus(corpus) {
@@ -254,9 +189,6 @@ async function compareOnCorpus(corpus) {
   return row;
 }
 
-function firstLine(s) {
-  return (s || '').trim().split('\n')[0].slice(0, 200) || '(no output)';
-}
 
 // ---------------------------------------------------------------------------------------------
 // (c) Analysis beyond parsing, in process
@@ -307,16 +239,7 @@ function countLinesOf(text) {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function table(headers, rows, alignLeft = new Set([0])) {
-  const cells = [headers, ...rows].map((r) => r.map(String));
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const fmt = (r) => r.map((c, i) => (alignLeft.has(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [fmt(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(fmt)].join('\n');
-}
 
-const ms = (x) => (x === undefined ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(x >= 10 ? 1 : 2));
-const mb = (kb) => (kb ? `${(kb / 1024).toFixed(0)} MB` : '–');
-const n = (x) => (x === undefined ? '–' : x.toLocaleString('en'));
 
 async function main() {
   const say = (s = '') => process.stdout.write(`${s}\n`);
