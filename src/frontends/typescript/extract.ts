@@ -735,7 +735,10 @@ export class Extractor {
         }
         return res;
       }
-      if (LOOP_FUNCTIONS.has(name)) return res;
+      // Untyped injected services (`this.historyService.create(…)` in JavaScript or compiled
+      // TypeScript): a project class named like the property, if linking finds one.
+      const serviceClass = injectedClassName(recv);
+      if (serviceClass) res.target = { kind: 'class', className: serviceClass, member: name };
       return res;
     }
     if (ts.isIdentifier(callee)) {
@@ -2060,6 +2063,16 @@ function elementType(t: string | undefined): string | undefined {
   if (!t) return undefined;
   if (t.startsWith('list:')) return t.slice(5);
   return typeSpec(t)?.element;
+}
+
+/**
+ * `historyService` / `this.historyService` → `HistoryService`: the class such a name conventionally
+ * holds. Linking uses it only if the project defines a class of exactly that name.
+ */
+function injectedClassName(recv: ts.Expression): string | undefined {
+  const name = ts.isIdentifier(recv) ? recv.text : ts.isPropertyAccessExpression(recv) && skipOuter(recv.expression).kind === SK.ThisKeyword ? recv.name.text : undefined;
+  if (!name || !/^[a-z][A-Za-z0-9]*(Service|Store|Dao|Manager|Gateway|Provider)$/.test(name)) return undefined;
+  return name[0].toUpperCase() + name.slice(1);
 }
 
 /** `import:./users#UsersService` → ['./users', 'UsersService']. */
