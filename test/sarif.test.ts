@@ -10,7 +10,7 @@ import { compareFindings, Positions, reportFinding } from '../src/cli/report';
 import type { Finding } from '../src/core/finding';
 import type { Rule } from '../src/core/rule';
 import { allRules } from '../src/rules';
-import { BLOCKING_TS, makeProject, N_PLUS_ONE_TS, parseJson, removeProject, ROOT, runCli } from './cli-helpers';
+import { BLOCKING_TS, makeProject, N_PLUS_ONE_TS, parseJson, removeProject, runCli } from './cli-helpers';
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 

@@ -10,7 +10,6 @@ import type {
   Effect,
   FileFacts,
   FunctionFact,
-  FunctionSummary,
   Language,
   LoopFact,
   OffsetFact,
@@ -92,10 +91,6 @@ interface CallRecord {
   localTarget?: ts.Node;
   /** Resolved later: `this.method()` / `new X().method()` on a class of this file. */
   localMethod?: { cls: string; name: string };
-  /** The call's function (for summaries). */
-  ownerFunction?: number;
-  /** The function that runs the call when its callbacks are inline (loop callbacks). */
-  runsIn?: number;
 }
 
 /**
@@ -215,7 +210,6 @@ export class Extractor {
       if (id !== undefined) this.functions[id].isHandler = true;
     }
     this.linkLocalTargets();
-    this.collectPagingObjectsPassedToFinders();
     const facts: FileFacts = {
       file: this.file,
       language: this.language,
@@ -368,8 +362,8 @@ export class Extractor {
       if (target) return this.projectExportBinding(target, ex.reexport.name, depth + 1);
       return {};
     }
-    if (ex.function) return { projectFunction: ex.function, known: true };
-    if (ex.members) return { projectMembers: ex.members, known: true };
+    // Functions and objects of functions are resolved by linking (call targets), not here.
+    if (ex.function || ex.members) return { known: true };
     if (ex.typeId) return { typeId: ex.typeId, known: true };
     if (ex.className) return { typeId: `static:${ex.className}`, known: true };
     if (ex.instanceOf) return { typeId: `class:${ex.instanceOf}`, known: true };
@@ -572,7 +566,7 @@ export class Extractor {
           if (t) return t;
         }
       }
-      if (b?.localFunction || b?.localObject || b?.projectFunction || b?.projectModule || b?.importModule) return undefined;
+      if (b?.localFunction || b?.localObject || b?.projectModule || b?.importModule) return undefined;
       if (b?.importRef) this.addTypeDep(b.importRef, fallbackType(e.text));
       return fallbackType(e.text);
     }
@@ -996,10 +990,9 @@ export class Extractor {
         if (this.fn) this.fn.awaitSeen = true;
         return;
       }
-      case SK.Identifier: {
-        const id = node as ts.Identifier;
+      case SK.Identifier:
+        // Names read are collected on demand (collectReads), not during the walk.
         return;
-      }
       case SK.PropertyAssignment: {
         const p = node as ts.PropertyAssignment;
         if (ts.isComputedPropertyName(p.name)) this.visit(p.name);
@@ -1157,7 +1150,6 @@ export class Extractor {
       } else if (ts.isIdentifier(right)) this.exportNames.set('default', right.text);
       else this.exportNames.set('default', '<module.exports>');
       (this.exportNames as Map<string, string>).set('<module.exports>', '');
-      this.cjsDefault = right;
     } else {
       const m = /^(?:module\.)?exports\.(\w+)$/.exec(left);
       if (m) {
@@ -1170,8 +1162,6 @@ export class Extractor {
     }
   }
 
-  /** The value of `module.exports = …` when it is not a name. */
-  cjsDefault: ts.Expression | undefined;
 
   private newFunctionFact(node: ts.FunctionLikeDeclaration): FunctionFact {
     const id = this.functions.length;
@@ -1410,7 +1400,7 @@ export class Extractor {
       namesRead: NO_NAMES,
       awaited: isAwaited(node),
     };
-    const rec: CallRecord = { fact, node, localTarget: res.localTarget, localMethod: res.localMethod, ownerFunction: this.fn?.id };
+    const rec: CallRecord = { fact, node, localTarget: res.localTarget, localMethod: res.localMethod };
 
     this.visit(callee);
     for (const a of args) this.visit(a);
@@ -1840,10 +1830,7 @@ export class Extractor {
     return undefined;
   }
 
-  /** Paging objects built in a variable and passed by name were handled at the call; nothing left. */
-  private collectPagingObjectsPassedToFinders(): void {
-    this.pagingObjects.clear();
-  }
+
 
   // ---------------------------------------------------------------- linking and exports
 

@@ -1,6 +1,5 @@
 import type ts from 'typescript';
 import type { FileSummary } from '../../core/project';
-import type { FunctionSummary } from '../../core/model';
 
 /**
  * What a name refers to, as far as the rules care. Types are knowledge type ids
@@ -16,9 +15,6 @@ export interface Binding {
   localFunction?: ts.Node;
   /** An object literal of functions in this file (`const repo = { find() {…} }`). */
   localObject?: Map<string, ts.Node>;
-  /** A function or object imported from another file of the project. */
-  projectFunction?: FunctionSummary;
-  projectMembers?: Record<string, FunctionSummary>;
   /** `import * as repo from './repo'` / `require('./repo')`. */
   projectModule?: FileSummary;
   /** Imported from a file of the project (`import { loadUser } from './users'`): export `name` of `specifier`. */
