@@ -2099,13 +2099,16 @@ function topOfChain(node: ts.Node): ts.Node {
 }
 
 // The verb must end the name or be followed by a capital, digit or `_`: `listUsers`, not `listen`; `setUser`, not `settings`.
-const READ_NAMES = /^(get|find|fetch|load|list|count|read|select|search|query|retrieve|lookup|resolve|check|has|is|exists|compute|calculate|aggregate|download)(?![a-z])/;
+const READ_NAMES = /^(get|find|fetch|load|list|count|read|select|search|query|retrieve|lookup|resolve|has|is|exists|compute|calculate|aggregate|download)(?![a-z])/;
+/** Guards: what follows them runs only if they pass (they throw otherwise), so they order the awaits after them. */
+const GUARD_NAMES = /^(validate|assert|ensure|check|verify|authorize|authorise|require|guard|throwIf|can)(?![a-z])/;
 const WRITE_NAMES = /^(create|insert|update|upsert|delete|remove|save|set|put|post|send|write|destroy|add|increment|decrement|publish|emit|enqueue|notify|mark|upload|persist|flush|commit|register|assign|archive|process|handle|run|execute|apply|sync|migrate|seed)(?![a-z])/;
 
 /** Best guess of a helper's operation from its name; `unknown` is an ordering point. */
 function guessOperation(name: string | undefined): OperationKind | undefined {
   if (!name) return undefined;
   if (SLEEP_FUNCTIONS.includes(name)) return 'sleep';
+  if (GUARD_NAMES.test(name)) return 'lifecycle';
   if (WRITE_NAMES.test(name)) return 'write';
   if (READ_NAMES.test(name)) return 'read';
   return undefined;
