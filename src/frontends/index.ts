@@ -1,7 +1,6 @@
 import type { Config } from '../core/config';
 import type { FileFacts, Language } from '../core/model';
 import type { FileSummary, ProjectIndex } from '../core/project';
-import { typescriptFrontend } from './typescript';
 import { pythonFrontend } from './python';
 
 /** A front-end turns source text into facts. It must never throw on any input. */
@@ -18,7 +17,24 @@ export interface Frontend {
   extract(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileFacts;
 }
 
-const frontends: Frontend[] = [typescriptFrontend, pythonFrontend];
+/**
+ * The TypeScript front-end is loaded on first use: loading the compiler takes ~0.4 s, which a
+ * Python-only run should not pay.
+ */
+let typescriptLoaded: Frontend | undefined;
+function typescript(): Frontend {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  typescriptLoaded ??= (require('./typescript') as typeof import('./typescript')).typescriptFrontend;
+  return typescriptLoaded;
+}
+const lazyTypescript: Frontend = {
+  languages: ['typescript', 'javascript'],
+  linksFacts: true,
+  extract: (...args) => typescript().extract(...args),
+  summarize: (...args) => typescript().summarize(...args),
+};
+
+const frontends: Frontend[] = [lazyTypescript, pythonFrontend];
 
 export function frontendFor(language: Language): Frontend | undefined {
   return frontends.find((f) => f.languages.includes(language));
