@@ -64,16 +64,29 @@ export class SummaryIndex implements ProjectIndex {
       return this.byFile.get(base + '.py') ?? this.byFile.get(path.join(base, '__init__.py'));
     }
     if (!rest) return undefined;
-    const want = [`/${rest}.py`, `/${rest}/__init__.py`];
-    let found: FileSummary | undefined;
+    // Absolute: any file whose path ends like the module (`app/crud/user.py`, `app/crud/__init__.py`).
+    const hit = this.pythonModules().get(rest);
+    return hit === null ? undefined : hit;
+  }
+
+  /** Module path suffix → the one file it names (null when two files share it: ambiguous). */
+  private pythonByModule: Map<string, FileSummary | null> | undefined;
+
+  private pythonModules(): Map<string, FileSummary | null> {
+    if (this.pythonByModule) return this.pythonByModule;
+    const map = new Map<string, FileSummary | null>();
     for (const [file, summary] of this.byFile) {
-      const f = '/' + file;
-      if (want.some((w) => f.endsWith(w))) {
-        if (found) return undefined; // ambiguous
-        found = summary;
+      if (!file.endsWith('.py')) continue;
+      const parts = file.replace(/\.py$/, '').split('/');
+      if (parts[parts.length - 1] === '__init__') parts.pop();
+      for (let i = parts.length - 1; i >= 0; i--) {
+        const key = parts.slice(i).join('/');
+        if (!key) continue;
+        map.set(key, map.has(key) && map.get(key) !== summary ? null : summary);
       }
     }
-    return found;
+    this.pythonByModule = map;
+    return map;
   }
 
   /** Every summary (plain JSON), to hand the index to a worker thread. */

@@ -36,7 +36,7 @@ export interface FileAnalysis {
  * than evicting old ones: the passes visit files in the same order, so evicting would turn every
  * later visit into a miss. A changed file replaces its entry.
  */
-const CACHE_BUDGET = 3_000_000;
+const CACHE_BUDGET = 12_000_000;
 
 interface CacheEntry {
   text: string;
