@@ -713,19 +713,14 @@ export class Extractor {
             const valueType = this.typeOf(callee, depth + 1);
             const callable = typeSpec(valueType)?.callable;
             if (callable) {
-              res.spec = callable;
-              res.returns = callable.returns;
-              res.library = typeSpec(valueType)?.library;
-              res.receiverType = valueType;
+              useSpec(res, callable, valueType);
             }
           }
           return res;
         }
         const spec = methodSpec(recvType, name);
         if (spec) {
-          res.spec = spec;
-          res.returns = spec.returns;
-          res.library = typeSpec(recvType)?.library;
+          useSpec(res, spec, recvType);
         }
         return res;
       }
@@ -749,10 +744,7 @@ export class Extractor {
       if (b?.memberOf) {
         const spec = methodSpec(b.memberOf.typeId, b.memberOf.name);
         if (spec) {
-          res.spec = spec;
-          res.returns = spec.returns;
-          res.library = typeSpec(b.memberOf.typeId)?.library;
-          res.receiverType = b.memberOf.typeId;
+          useSpec(res, spec, b.memberOf.typeId);
           return res;
         }
       }
@@ -760,10 +752,7 @@ export class Extractor {
       if (t) {
         const spec = typeSpec(t)?.callable;
         if (spec) {
-          res.spec = spec;
-          res.returns = spec.returns;
-          res.library = typeSpec(t)?.library;
-          res.receiverType = t;
+          useSpec(res, spec, t);
         }
         return res;
       }
@@ -800,9 +789,7 @@ export class Extractor {
       const t = this.typeOf(callee, depth + 1);
       const spec = typeSpec(t)?.callable;
       if (spec) {
-        res.spec = spec;
-        res.returns = spec.returns;
-        res.library = typeSpec(t)?.library;
+        useSpec(res, spec, t);
       }
     }
     return res;
@@ -823,10 +810,7 @@ export class Extractor {
       if (base) {
         const spec = methodSpec(base, name);
         if (spec) {
-          res.spec = spec;
-          res.returns = spec.returns;
-          res.library = typeSpec(base)?.library;
-          res.receiverType = base;
+          useSpec(res, spec, base);
         }
       }
       return;
@@ -840,10 +824,7 @@ export class Extractor {
     const baseType = isStatic ? base?.static : base?.instance;
     const spec = baseType ? methodSpec(baseType, name) : undefined;
     if (spec) {
-      res.spec = spec;
-      res.returns = spec.returns;
-      res.library = typeSpec(baseType)?.library;
-      res.receiverType = baseType;
+      useSpec(res, spec, baseType);
     }
   }
 
@@ -1925,6 +1906,14 @@ export class Extractor {
     }
     return out;
   }
+}
+
+/** A resolution through library knowledge: the method, what it returns, the library and receiver type. */
+function useSpec(res: Resolution, spec: MethodSpec, typeId: string | undefined): void {
+  res.spec = spec;
+  res.returns = spec.returns;
+  res.library = typeSpec(typeId)?.library;
+  res.receiverType = typeId;
 }
 
 interface Resolution {
