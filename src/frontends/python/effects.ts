@@ -193,11 +193,7 @@ export class CallAnalyzer {
   }
 
   private connectionArgument(call: PyNode): { library: string; store: 'database' | 'redis'; key?: string } | undefined {
-    const args = field(call, 'arguments');
-    if (!args) return undefined;
-    for (const a of namedChildren(args)) {
-      const expr = a.type === 'keyword_argument' ? field(a, 'value') : a;
-      if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) continue;
+    for (const expr of nameArguments(call)) {
       const v = this.r.valueOf(expr);
       const t = v.kind === 'type' ? this.r.type(v.id) : undefined;
       if (t && (t.connection || /\b(Pool|Database)\b/.test(t.display)) && t.library !== 'requests' && t.library !== 'httpx') {
@@ -209,11 +205,7 @@ export class CallAnalyzer {
 
   /** A helper that takes the session (`crud.get(db, id)`) runs on that session. */
   private sessionArgument(call: PyNode): string | undefined {
-    const args = field(call, 'arguments');
-    if (!args) return undefined;
-    for (const a of namedChildren(args)) {
-      const expr = a.type === 'keyword_argument' ? field(a, 'value') : a;
-      if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) continue;
+    for (const expr of nameArguments(call)) {
       const v = this.r.valueOf(expr);
       if (v.kind === 'type' && (this.r.type(v.id)?.connection || this.r.type(v.id)?.sharedConnection)) {
         return this.r.type(v.id)?.sharedConnection ?? this.r.src(expr).replace(/\s+/g, '');
@@ -390,4 +382,16 @@ export function rootName(node: PyNode, r: Resolver): string | undefined {
 /** Source text on one line: line breaks inside a chained call disappear, other runs of space shrink. */
 export function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/** The arguments of a call that are names or attributes (`db`, `self.session`), keyword values included. */
+function nameArguments(call: PyNode): PyNode[] {
+  const args = field(call, 'arguments');
+  if (!args) return [];
+  const out: PyNode[] = [];
+  for (const a of namedChildren(args)) {
+    const expr = a.type === 'keyword_argument' ? field(a, 'value') : a;
+    if (expr && (expr.type === 'identifier' || expr.type === 'attribute')) out.push(expr);
+  }
+  return out;
 }

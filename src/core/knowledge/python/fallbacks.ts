@@ -1,6 +1,7 @@
 import type { PyKnowledge } from './schema';
-import { LIFECYCLE, QUERY_LIFECYCLE, READ, SYNC_LIFECYCLE, SYNC_READ, SYNC_WRITE, WRITE, each } from './schema';
+import { READ, SYNC_LIFECYCLE, SYNC_READ, SYNC_WRITE, WRITE, each } from './schema';
 import { REDIS_READ_COMMANDS, REDIS_WRITE_COMMANDS } from './redis';
+import { asyncSession } from './sqlalchemy';
 
 /**
  * Last resort when a receiver cannot be resolved (an unannotated `db` parameter, a `self.session`
@@ -28,18 +29,9 @@ const SQL = { index: 0, keyword: 'query' };
 export const fallbacks: PyKnowledge = {
   modules: {},
   types: {
-    'fallback:AsyncSession': {
-      library: 'sqlalchemy',
-      display: 'AsyncSession',
-      connection: true,
-      methods: {
-        ...each(['execute', 'scalars', 'scalar', 'stream', 'stream_scalars', 'exec'], { ...READ, statementArg: STATEMENT }),
-        ...each(['get', 'get_one'], { ...READ, modelArg: 0 }),
-        ...each(['refresh', 'flush', 'commit'], QUERY_LIFECYCLE),
-        ...each(['merge', 'delete'], WRITE),
-        ...each(['rollback', 'close'], LIFECYCLE),
-      },
-    },
+    // An async session known only by its name behaves like the real one.
+    'fallback:AsyncSession': asyncSession,
+    // The sync one is narrower (no `get`: `session.get(url)` is as likely `requests`).
     'fallback:Session': {
       library: 'sqlalchemy',
       display: 'Session',

@@ -10,7 +10,7 @@ import { LIFECYCLE, QUERY_LIFECYCLE, READ, SYNC_LIFECYCLE, SYNC_READ, SYNC_WRITE
 
 const STATEMENT = { index: 0, keyword: 'statement' };
 
-const asyncSession: PyType = {
+export const asyncSession: PyType = {
   library: 'sqlalchemy',
   display: 'AsyncSession',
   connection: true,
