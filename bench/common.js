@@ -96,4 +96,60 @@ const ms = (x) => (x === undefined ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed
 const mb = (kb) => (kb ? `${(kb / 1024).toFixed(0)} MB` : '–');
 const n = (x) => (x === undefined ? '–' : x.toLocaleString('en'));
 
-module.exports = { HAVE_GNU_TIME, measure, ownRepository, countLines, parseJson, firstLine, table, ms, mb, n };
+function countBy(items, key) {
+  const out = {};
+  for (const it of items) out[key(it)] = (out[key(it)] || 0) + 1;
+  return out;
+}
+
+/** Source files under `dir` that `accept` takes, in name order, skipping `.git` and `node_modules`. */
+function listFiles(dir, accept) {
+  const out = [];
+  const walk = (d) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '.git' && entry.name !== 'node_modules') walk(full);
+      } else if (accept(entry.name)) out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * Runs `perflens check . --format json` in `dir` as chosen by the CLI and again on one thread, fills
+ * `row` (times, findings per rule, caveats when the file counts or findings disagree), and returns
+ * the JSON report of the first run.
+ */
+async function runPerflens(bin, dir, files, rels, row) {
+  const relSet = new Set(rels);
+  const perflens = await measure('perflens', [bin, 'check', '.', '--format', 'json'], dir);
+  row.perflens = perflens;
+  const pOut = parseJson(perflens.stdout);
+  if (!pOut || !pOut.summary) {
+    row.caveats.push(`perflens exited ${perflens.code} without a JSON report: ${firstLine(perflens.stderr || perflens.stdout)}`);
+  } else {
+    row.perflensFiles = pOut.summary.files;
+    row.perflensFindings = countBy(pOut.findings, (f) => f.rule);
+    const outside = [...new Set(pOut.findings.map((f) => f.file.split(path.sep).join('/').replace(/^\.\//, '')))].filter((f) => !relSet.has(f));
+    if (pOut.summary.files !== files.length) row.caveats.push(`perflens analysed ${pOut.summary.files} files, the corpus has ${files.length}`);
+    if (outside.length) row.caveats.push(`perflens reported findings in files outside the corpus list: ${outside.slice(0, 3).join(', ')}`);
+    if (perflens.code === 2) row.caveats.push(`perflens exited 2 (usage or internal error): ${firstLine(perflens.stderr)}`);
+    const noteLines = perflens.stderr.split('\n').filter(Boolean);
+    if (noteLines.length) row.caveats.push(`perflens wrote ${noteLines.length} line(s) to stderr, first: ${noteLines[0].slice(0, 160)}`);
+  }
+
+  // The same check on one thread (as bench/run.js does): on 2 cores, worker threads can cost more
+  // than they save.
+  const single = await measure('perflens-1-thread', [bin, 'check', '.', '--format', 'json'], dir, { ...process.env, PERFLENS_WORKERS: '0' });
+  const sOut = parseJson(single.stdout);
+  row.perflensSingle = single;
+  if (!sOut || !sOut.summary) row.caveats.push(`perflens with PERFLENS_WORKERS=0 exited ${single.code} without a JSON report: ${firstLine(single.stderr)}`);
+  else if (pOut && pOut.summary && sOut.findings.length !== pOut.findings.length) {
+    row.caveats.push(`perflens found ${pOut.findings.length} findings with worker threads but ${sOut.findings.length} on one thread`);
+  }
+  return pOut;
+}
+
+module.exports = { HAVE_GNU_TIME, measure, listFiles, runPerflens, countBy, ownRepository, countLines, parseJson, firstLine, table, ms, mb, n };

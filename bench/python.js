@@ -20,8 +20,10 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawn, spawnSync } = require('child_process');
-const { HAVE_GNU_TIME, measure, ownRepository, countLines, parseJson, firstLine, table, ms, mb, n } = require('./common');
+const { spawnSync } = require('child_process');
+const { HAVE_GNU_TIME, measure, listFiles, runPerflens, countBy, ownRepository, countLines, parseJson, firstLine, table, ms, mb, n } = require('./common');
+
+const isPython = (name) => name.endsWith('.py');
 
 const ROOT = path.resolve(__dirname, '..');
 const SCRATCH = path.join(ROOT, '.bench', 'python');
@@ -59,19 +61,6 @@ function run(cmd, args, cwd) {
   return { ok: r.status === 0, out: r.stdout || '', err: (r.stderr || r.error?.message || '').trim() };
 }
 
-function listPython(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== '.git') walk(full);
-      } else if (entry.name.endsWith('.py')) out.push(full);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function debVersion(deb) {
   return run('dpkg-deb', ['-f', deb, 'Version']).out.trim();
@@ -131,7 +120,7 @@ function prepareCorpus(spec, quick) {
     pkgs.push(p);
   }
   const sources = [];
-  for (const p of pkgs) for (const file of listPython(p.sitePackages)) sources.push({ from: file, rel: path.relative(p.sitePackages, file) });
+  for (const p of pkgs) for (const file of listFiles(p.sitePackages, isPython)) sources.push({ from: file, rel: path.relative(p.sitePackages, file) });
   const picked = quick ? sources.slice(0, QUICK_FILE_LIMIT) : sources;
   const versions = pkgs.map((p) => `${p.name.replace(/^python3-/, '')}-${p.version.replace(/^\d+:/, '')}`).join('_');
   const corpus = path.join(SCRATCH, 'corpus', `${versions.replace(/[^\w.+-]/g, '_')}${quick ? `-first-${QUICK_FILE_LIMIT}` : ''}`);
@@ -159,44 +148,15 @@ function prepareCorpus(spec, quick) {
 
 
 
-function countBy(items, key) {
-  const out = {};
-  for (const it of items) out[key(it)] = (out[key(it)] || 0) + 1;
-  return out;
-}
 
 /** Runs both tools on one corpus and checks that they processed the same files. */
 async function compareOnCorpus(corpus) {
-  const files = listPython(corpus.dir);
+  const files = listFiles(corpus.dir, isPython);
   const rels = files.map((f) => path.relative(corpus.dir, f).split(path.sep).join('/'));
   const relSet = new Set(rels);
   const row = { ...corpus, files: files.length, lines: countLines(files), caveats: [...corpus.caveats] };
 
-  const perflens = await measure('perflens', [PERFLENS_BIN, 'check', '.', '--format', 'json'], corpus.dir);
-  row.perflens = perflens;
-  const pOut = parseJson(perflens.stdout);
-  if (!pOut || !pOut.summary) {
-    row.caveats.push(`perflens exited ${perflens.code} without a JSON report: ${firstLine(perflens.stderr || perflens.stdout)}`);
-  } else {
-    row.perflensFiles = pOut.summary.files;
-    row.perflensFindings = countBy(pOut.findings, (f) => f.rule);
-    const outside = [...new Set(pOut.findings.map((f) => f.file.split(path.sep).join('/').replace(/^\.\//, '')))].filter((f) => !relSet.has(f));
-    if (pOut.summary.files !== files.length) row.caveats.push(`perflens analysed ${pOut.summary.files} files, the corpus has ${files.length}`);
-    if (outside.length) row.caveats.push(`perflens reported findings in files outside the corpus list: ${outside.slice(0, 3).join(', ')}`);
-    if (perflens.code === 2) row.caveats.push(`perflens exited 2 (usage or internal error): ${firstLine(perflens.stderr)}`);
-    const noteLines = perflens.stderr.split('\n').filter(Boolean);
-    if (noteLines.length) row.caveats.push(`perflens wrote ${noteLines.length} line(s) to stderr, first: ${noteLines[0].slice(0, 160)}`);
-  }
-
-  // The same check on one thread (as bench/run.js does): on 2 cores, worker threads can cost more
-  // than they save.
-  const single = await measure('perflens-1-thread', [PERFLENS_BIN, 'check', '.', '--format', 'json'], corpus.dir, { ...process.env, PERFLENS_WORKERS: '0' });
-  const sOut = parseJson(single.stdout);
-  row.perflensSingle = single;
-  if (!sOut || !sOut.summary) row.caveats.push(`perflens with PERFLENS_WORKERS=0 exited ${single.code} without a JSON report: ${firstLine(single.stderr)}`);
-  else if (pOut && pOut.summary && sOut.findings.length !== pOut.findings.length) {
-    row.caveats.push(`perflens found ${pOut.findings.length} findings with worker threads but ${sOut.findings.length} on one thread`);
-  }
+  const pOut = await runPerflens(PERFLENS_BIN, corpus.dir, files, rels, row);
 
   const ruff = await measure('ruff', [RUFF_CHECK, '.', '--select', RUFF_SELECT.join(',')], corpus.dir);
   row.ruff = ruff;

@@ -14,6 +14,7 @@
 
 const fs = require('fs');
 const path = require('path');
+const { listFiles } = require('./common');
 const { Workspace, PositionEncoding } = require('@astral-sh/ruff-wasm-nodejs');
 
 function usage(message) {
@@ -21,19 +22,6 @@ function usage(message) {
   process.exit(2);
 }
 
-function listPython(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== '.git') walk(full);
-      } else if (entry.name.endsWith('.py')) out.push(full);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function main() {
   const args = process.argv.slice(2);
@@ -47,7 +35,7 @@ function main() {
   const workspace = new Workspace({ lint: { select } }, PositionEncoding.Utf16);
   const files = [];
   const diagnostics = [];
-  for (const file of listPython(root)) {
+  for (const file of listFiles(root, (name) => name.endsWith('.py'))) {
     const rel = path.relative(root, file).split(path.sep).join('/');
     files.push(rel);
     for (const d of workspace.check(fs.readFileSync(file, 'utf8'))) {

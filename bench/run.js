@@ -17,9 +17,9 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawn, spawnSync } = require('child_process');
+const { spawnSync } = require('child_process');
 const { generateServiceFile } = require('./generate');
-const { HAVE_GNU_TIME, measure, ownRepository, countLines, parseJson, firstLine, table, ms, mb, n } = require('./common');
+const { HAVE_GNU_TIME, measure, listFiles, runPerflens, countBy, ownRepository, countLines, parseJson, firstLine, table, ms, mb, n } = require('./common');
 
 const ROOT = path.resolve(__dirname, '..');
 const SCRATCH = path.join(ROOT, '.bench');
@@ -39,23 +39,11 @@ const ESLINT_CONFIG = path.join(__dirname, 'eslint-no-await-in-loop.config.cjs')
 /** What both tools are given: TypeScript and JavaScript sources, no declaration files. */
 const SOURCE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const DECLARATION = /\.d\.[mc]?ts$/;
+const isSource = (name) => SOURCE.test(name) && !DECLARATION.test(name);
 
 // ---------------------------------------------------------------------------------------------
 // Corpora
 
-function listSources(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules') walk(full);
-      } else if (SOURCE.test(entry.name) && !DECLARATION.test(entry.name)) out.push(full);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 
 
@@ -88,7 +76,7 @@ function prepareRegistryCorpus() {
     if (r.status !== 0) return { skipped: `could not extract ${tarball}: ${r.stderr.trim()}` };
   }
   const pkgRoot = path.join(extracted, 'package');
-  let sources = listSources(pkgRoot);
+  let sources = listFiles(pkgRoot, isSource);
   if (sources.length > REGISTRY_FILE_LIMIT) sources = sources.slice(0, REGISTRY_FILE_LIMIT);
   const corpus = path.join(SCRATCH, 'corpus', QUICK ? `${slug}-first-${REGISTRY_FILE_LIMIT}` : slug);
   if (!fs.existsSync(corpus)) {
@@ -131,37 +119,11 @@ function prepareGeneratedCorpus() {
 
 /** Runs both tools on one corpus and checks that they processed the same files. */
 async function compareOnCorpus(corpus) {
-  const files = listSources(corpus.dir);
+  const files = listFiles(corpus.dir, isSource);
   const rels = files.map((f) => path.relative(corpus.dir, f).split(path.sep).join('/'));
   const row = { label: corpus.label, dir: corpus.dir, files: files.length, lines: countLines(files), caveats: [] };
 
-  const perflens = await measure('perflens', [PERFLENS_BIN, 'check', '.', '--format', 'json'], corpus.dir);
-  const pOut = parseJson(perflens.stdout);
-  row.perflens = perflens;
-  if (!pOut || !pOut.summary) {
-    row.caveats.push(`perflens exited ${perflens.code} without a JSON report: ${firstLine(perflens.stderr || perflens.stdout)}`);
-  } else {
-    row.perflensFiles = pOut.summary.files;
-    const byRule = {};
-    for (const f of pOut.findings) byRule[f.rule] = (byRule[f.rule] || 0) + 1;
-    row.perflensFindings = byRule;
-    const outside = [...new Set(pOut.findings.map((f) => f.file.split(path.sep).join('/').replace(/^\.\//, '')))].filter((f) => !rels.includes(f));
-    if (pOut.summary.files !== files.length) row.caveats.push(`perflens analysed ${pOut.summary.files} files, the corpus has ${files.length}`);
-    if (outside.length) row.caveats.push(`perflens reported findings in files outside the corpus list: ${outside.slice(0, 3).join(', ')}`);
-    if (perflens.code === 2) row.caveats.push(`perflens exited 2 (usage or internal error): ${firstLine(perflens.stderr)}`);
-    const noteLines = perflens.stderr.split('\n').filter(Boolean);
-    if (noteLines.length) row.caveats.push(`perflens wrote ${noteLines.length} line(s) to stderr, first: ${noteLines[0].slice(0, 160)}`);
-  }
-
-  // The same run on one thread: on few cores, worker start-up and shipping summaries can cost more
-  // than they save, and this shows whether they do (the CLI's documented knob for benchmarks).
-  const single = await measure('perflens-1-thread', [PERFLENS_BIN, 'check', '.', '--format', 'json'], corpus.dir, { ...process.env, PERFLENS_WORKERS: '0' });
-  const sOut = parseJson(single.stdout);
-  row.perflensSingle = single;
-  if (!sOut || !sOut.summary) row.caveats.push(`perflens with PERFLENS_WORKERS=0 exited ${single.code} without a JSON report: ${firstLine(single.stderr)}`);
-  else if (pOut && pOut.summary && sOut.findings.length !== pOut.findings.length) {
-    row.caveats.push(`perflens found ${pOut.findings.length} findings with worker threads but ${sOut.findings.length} on one thread`);
-  }
+  const pOut = await runPerflens(PERFLENS_BIN, corpus.dir, files, rels, row);
 
   // No `--cache` (ESLint's default is off) and `--no-inline-config`, so that comments in the corpus
   // cannot switch on other rules or report unknown ones; only `no-await-in-loop` runs.
