@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { applyFixes, countFixable } from '../src/cli/apply-fixes';
+import { applyFixes, countFixable } from '../src/core/apply-fixes';
 import type { Applicability, Finding, TextEdit } from '../src/core/finding';
 
 function edit(text: string, target: string, newText: string, nth = 0): TextEdit {

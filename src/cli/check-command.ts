@@ -8,7 +8,7 @@ import { ConfigResolver, isIgnoredByConfig, loadConfigFile, matchesPathOrParent 
 import type { Applicability, Severity } from '../core/finding';
 import type { OptionSpec } from './args';
 import { flag, formatOptions, many, parseArgs, single, UsageError } from './args';
-import { applyFixes, countFixable, MAX_FIX_PASSES } from './apply-fixes';
+import { applyFixes, countFixable, MAX_FIX_PASSES } from '../core/apply-fixes';
 import { collectFiles } from './collect-files';
 import { palette, shouldColor } from './color';
 import { formatJson } from './format-json';

@@ -10,6 +10,8 @@ import { isSuppressed, parseSuppressions } from './suppress';
 import { frontendFor, initFrontends } from '../frontends';
 import { isStackOverflow, runWithDeepStack } from './deep-stack';
 import { linkFactsSafely } from './link';
+import type { FixSyntax } from './fix-syntax';
+import { textSyntax } from './fix-syntax';
 import { allRules } from '../rules';
 
 export interface AnalyzeInput {
@@ -104,9 +106,11 @@ export function extractFacts(input: AnalyzeInput): { facts?: FileFacts; notes: s
 export function checkFacts(facts: FileFacts, config: Config): AnalyzeResult {
   const findings: Finding[] = [];
   const notes = [...facts.notes];
+  let syntax: FixSyntax | undefined;
+  const getSyntax = () => (syntax ??= frontendFor(facts.language)?.fixSyntax?.(facts) ?? textSyntax(facts));
   for (const rule of enabledRules(facts.language, config)) {
     try {
-      runRule(rule, facts, severityFor(rule, config), findings);
+      runRule(rule, facts, severityFor(rule, config), findings, getSyntax);
     } catch (err) {
       notes.push(`${facts.file}: internal error in rule ${rule.id}, its findings are missing (${describe(err)})`);
     }
@@ -138,10 +142,13 @@ function severityFor(rule: Rule, config: Config): Severity {
   return s && s !== 'off' ? s : rule.defaultSeverity;
 }
 
-function runRule(rule: Rule, facts: FileFacts, severity: Severity, out: Finding[]): void {
+function runRule(rule: Rule, facts: FileFacts, severity: Severity, out: Finding[], syntax: () => FixSyntax): void {
   rule.check({
     facts,
     severity,
+    get syntax() {
+      return syntax();
+    },
     report(f) {
       // A rule may lower its own severity (e.g. a loop over a 2-element literal) but never raise it.
       const sev = f.severity && rank(f.severity) < rank(severity) ? f.severity : severity;

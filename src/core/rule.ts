@@ -1,5 +1,6 @@
 import type { Finding, Fix, Related, Severity } from './finding';
 import type { FileFacts, Language, Span } from './model';
+import type { FixSyntax } from './fix-syntax';
 
 /** The documentation every rule carries, rendered by `perflens rule <id>` and docs/rules. */
 export interface RuleDocs {
@@ -18,6 +19,8 @@ export interface RuleContext {
   facts: FileFacts;
   /** Severity configured for this rule (never 'off' here: disabled rules do not run). */
   severity: Severity;
+  /** Source structure for spelling fixes, built on first use (see fix-syntax.ts). */
+  readonly syntax: FixSyntax;
   report(finding: Omit<Finding, 'rule' | 'severity'> & { severity?: Severity }): void;
 }
 

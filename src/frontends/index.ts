@@ -1,6 +1,7 @@
 import type { Config } from '../core/config';
 import type { FileFacts, Language } from '../core/model';
 import type { FileSummary, ProjectIndex } from '../core/project';
+import type { FixSyntax } from '../core/fix-syntax';
 import { pythonFrontend } from './python';
 
 /** A front-end turns source text into facts. It must never throw on any input. */
@@ -15,6 +16,11 @@ export interface Frontend {
   init?(): Promise<void>;
   summarize(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileSummary;
   extract(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileFacts;
+  /**
+   * Source structure for spelling fixes in this language (see core/fix-syntax.ts); called only when
+   * a rule asks, after extraction. Without it rules get the text-only `TextSyntax`.
+   */
+  fixSyntax?(facts: FileFacts): FixSyntax;
 }
 
 /**
@@ -32,6 +38,7 @@ const lazyTypescript: Frontend = {
   linksFacts: true,
   extract: (...args) => typescript().extract(...args),
   summarize: (...args) => typescript().summarize(...args),
+  fixSyntax: (facts) => typescript().fixSyntax!(facts),
 };
 
 const frontends: Frontend[] = [lazyTypescript, pythonFrontend];

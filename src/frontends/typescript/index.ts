@@ -5,6 +5,7 @@ import type { FileFacts, Language } from '../../core/model';
 import type { FileSummary, ProjectIndex } from '../../core/project';
 import { fileSummary, linkFacts } from '../../core/link';
 import { Extractor } from './extract';
+import { textSyntax } from '../../core/fix-syntax';
 import { parseDiagnostics, parseFile } from './parse';
 
 function extractFacts(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileFacts {
@@ -27,4 +28,5 @@ export const typescriptFrontend: Frontend = {
     const facts = extractFacts(file, text, language, config, project);
     return fileSummary(facts, linkFacts(facts, project));
   },
+  fixSyntax: (facts) => textSyntax(facts),
 };

@@ -1,4 +1,4 @@
-import type { Applicability, Finding, Fix, TextEdit } from '../core/finding';
+import type { Applicability, Finding, Fix, TextEdit } from './finding';
 
 /** `--fix` re-analyses after applying fixes (one fix can enable another) at most this often. */
 export const MAX_FIX_PASSES = 10;
