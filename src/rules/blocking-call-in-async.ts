@@ -1,4 +1,7 @@
 import { defineRule } from '../core/rule';
+import type { RuleContext } from '../core/rule';
+import type { Fix } from '../core/finding';
+import type { CallFact } from '../core/model';
 import type { Related } from '../core/finding';
 import type { FileFacts, FunctionFact } from '../core/model';
 
@@ -72,7 +75,7 @@ async def rates():
         message = `\`${shorten(call.calleeText)}\` calls \`${shorten(via.api)}\`, which blocks the event loop inside ${where}.`;
         related.push({ span: via.span, file: via.file === facts.file ? undefined : via.file, message: `\`${via.helper}\` blocks here` });
       }
-      ctx.report({ message, span: call.span, related, fixes: [] });
+      ctx.report({ message, span: call.span, related, fixes: fixesFor(ctx, call, fn) });
     }
   },
 });
@@ -98,4 +101,22 @@ function eventLoopFunction(facts: FileFacts, functionId: number | undefined): Fu
 function shorten(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > 60 ? `${one.slice(0, 57)}…` : one;
+}
+
+// ── Fixes ─────────────────────────────────────────────────────────────────────────────────────
+// The decision (which repair, its title and applicability) and its spelling per language live
+// here; `ctx.syntax` answers questions about the source (see core/fix-syntax.ts).
+
+function fixesFor(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] {
+  return ctx.facts.language === 'python' ? pythonFixes(ctx, call, fn) : typescriptFixes(ctx, call, fn);
+}
+
+/** TypeScript/JavaScript: the async API of the same module (`fs.promises`, promisified `exec`, `zlib`, `crypto`). */
+function typescriptFixes(_ctx: RuleContext, _call: CallFact, _fn: FunctionFact): Fix[] {
+  return [];
+}
+
+/** Python: `await asyncio.sleep`, `await asyncio.to_thread(…)`. */
+function pythonFixes(_ctx: RuleContext, _call: CallFact, _fn: FunctionFact): Fix[] {
+  return [];
 }

@@ -1,4 +1,6 @@
 import { defineRule } from '../core/rule';
+import type { RuleContext } from '../core/rule';
+import type { Fix } from '../core/finding';
 import type { Related } from '../core/finding';
 import type { CallFact, FileFacts, LoopFact } from '../core/model';
 
@@ -78,7 +80,7 @@ async def list_users(db: AsyncSession):
         message: message(call, loop),
         span: call.span,
         related,
-        fixes: [],
+        fixes: fixesFor(ctx, call, loop),
         // A loop over a literal of two or three elements is still N queries, but a small N.
         severity: loop.literalSize !== undefined && loop.literalSize <= 3 ? 'info' : undefined,
       });
@@ -119,4 +121,22 @@ function message(call: CallFact, loop: LoopFact): string {
 function shorten(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > 60 ? `${one.slice(0, 57)}…` : one;
+}
+
+// ── Fixes ─────────────────────────────────────────────────────────────────────────────────────
+// The decision (which repair, its title and applicability) and its spelling per language live
+// here; `ctx.syntax` answers questions about the source (see core/fix-syntax.ts).
+
+function fixesFor(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[] {
+  return ctx.facts.language === 'python' ? pythonFixes(ctx, call, loop) : typescriptFixes(ctx, call, loop);
+}
+
+/** TypeScript/JavaScript: batched query + lookup map, eager loading, or `Promise.all`. */
+function typescriptFixes(_ctx: RuleContext, _call: CallFact, _loop: LoopFact): Fix[] {
+  return [];
+}
+
+/** Python: `.in_()` + dict, `selectinload`, `executemany`, or `asyncio.gather`. */
+function pythonFixes(_ctx: RuleContext, _call: CallFact, _loop: LoopFact): Fix[] {
+  return [];
 }

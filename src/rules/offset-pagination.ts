@@ -1,4 +1,7 @@
 import { defineRule } from '../core/rule';
+import type { RuleContext } from '../core/rule';
+import type { Fix } from '../core/finding';
+import type { OffsetFact } from '../core/model';
 import type { Related } from '../core/finding';
 
 /**
@@ -62,7 +65,7 @@ async def list_posts(db: AsyncSession, after: int = 0, limit: int = 50):
         message: `${what} pages with OFFSET, so each page reads and discards every row before it; page by a key (keyset pagination) instead.`,
         span: off.span,
         related,
-        fixes: [],
+        fixes: fixesFor(ctx, off),
       });
     }
   },
@@ -71,4 +74,22 @@ async def list_posts(db: AsyncSession, after: int = 0, limit: int = 50):
 function shorten(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > 40 ? `${one.slice(0, 37)}…` : one;
+}
+
+// ── Fixes ─────────────────────────────────────────────────────────────────────────────────────
+// The decision (which repair, its title and applicability) and its spelling per language live
+// here; `ctx.syntax` answers questions about the source (see core/fix-syntax.ts).
+
+function fixesFor(ctx: RuleContext, off: OffsetFact): Fix[] {
+  return ctx.facts.language === 'python' ? pythonFixes(ctx, off) : typescriptFixes(ctx, off);
+}
+
+/** TypeScript/JavaScript: keyset paging sketch (Prisma `cursor`, `where(id > after)`, SQL row comparison). */
+function typescriptFixes(_ctx: RuleContext, _off: OffsetFact): Fix[] {
+  return [];
+}
+
+/** Python: keyset paging sketch (`where(M.id > after)` + `order_by` + `limit`). */
+function pythonFixes(_ctx: RuleContext, _off: OffsetFact): Fix[] {
+  return [];
 }

@@ -1,4 +1,6 @@
 import { defineRule } from '../core/rule';
+import type { RuleContext } from '../core/rule';
+import type { Fix } from '../core/finding';
 import type { CallFact, FileFacts, StatementFact } from '../core/model';
 
 /**
@@ -66,7 +68,7 @@ async def profile(client: httpx.AsyncClient, user_id: int):
           message: `${group.length} independent awaits (${list}) run one after another; none needs another's result, so they could run concurrently.`,
           span: { start: first.stmt.await!.span.start, end: last.stmt.await!.span.end },
           related: group.map((m, i) => ({ span: m.stmt.await!.span, message: `await ${i + 1} of ${group.length}` })),
-          fixes: [],
+          fixes: fixesFor(ctx, group),
         });
       }
     }
@@ -151,4 +153,22 @@ function conflicts(group: Member[], stmt: StatementFact, call: CallFact, tainted
 function shorten(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > 40 ? `${one.slice(0, 37)}…` : one;
+}
+
+// ── Fixes ─────────────────────────────────────────────────────────────────────────────────────
+// The decision (which repair, its title and applicability) and its spelling per language live
+// here; `ctx.syntax` answers questions about the source (see core/fix-syntax.ts).
+
+function fixesFor(ctx: RuleContext, group: Member[]): Fix[] {
+  return ctx.facts.language === 'python' ? pythonFixes(ctx, group) : typescriptFixes(ctx, group);
+}
+
+/** TypeScript/JavaScript: `const [a, b] = await Promise.all([…])`. */
+function typescriptFixes(_ctx: RuleContext, _group: Member[]): Fix[] {
+  return [];
+}
+
+/** Python: `a, b = await asyncio.gather(…)`. */
+function pythonFixes(_ctx: RuleContext, _group: Member[]): Fix[] {
+  return [];
 }
