@@ -101,6 +101,12 @@ function ruleDescriptor(rule: Rule, root: string, repository: string | undefined
   };
 }
 
+/** Where a rule's documentation page is (SARIF `helpUri`, ESLint `meta.docs.url`, the editor's `codeDescription`). */
+export function ruleHelpUri(id: string): string {
+  const info = packageInfo();
+  return helpUri(id, info.root, info.repository);
+}
+
 /** The rule's page in the repository's docs/ folder when both exist, else the site's page. */
 function helpUri(id: string, root: string, repository: string | undefined): string {
   const rel = `docs/rules/${id}.md`;

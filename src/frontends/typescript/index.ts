@@ -5,11 +5,18 @@ import type { FileFacts, Language } from '../../core/model';
 import type { FileSummary, ProjectIndex } from '../../core/project';
 import { fileSummary, linkFacts } from '../../core/link';
 import { Extractor } from './extract';
-import { textSyntax } from '../../core/fix-syntax';
+import { typescriptFixSyntax } from './fix-syntax';
 import { parseDiagnostics, parseFile } from './parse';
 
 function extractFacts(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileFacts {
-  const sf = parseFile(file, text);
+  return extractFromSourceFile(parseFile(file, text), file, language, config, project);
+}
+
+/**
+ * Facts of a file that is already parsed: the ESLint plugin hands over the `ts.SourceFile` that
+ * `@typescript-eslint/parser` built, so the file is not parsed a second time.
+ */
+export function extractFromSourceFile(sf: ts.SourceFile, file: string, language: Language, config: Config, project?: ProjectIndex): FileFacts {
   const { facts } = new Extractor(sf, file, language, config, project).run();
   const diagnostics = parseDiagnostics(sf);
   if (diagnostics.length) {
@@ -28,5 +35,5 @@ export const typescriptFrontend: Frontend = {
     const facts = extractFacts(file, text, language, config, project);
     return fileSummary(facts, linkFacts(facts, project));
   },
-  fixSyntax: (facts) => textSyntax(facts),
+  fixSyntax: (facts) => typescriptFixSyntax(facts),
 };

@@ -1,0 +1,90 @@
+import * as path from 'path';
+import type ts from 'typescript';
+import type { AnalyzeResult } from '../core/analyze';
+import { analyze, checkFacts, languageForFile } from '../core/analyze';
+import type { Config } from '../core/config';
+import { mergeConfig } from '../core/config';
+import { isIgnoredByConfig } from '../core/config-files';
+import { linkFactsSafely } from '../core/link';
+import type { FileFacts, Language } from '../core/model';
+import { isStackOverflow } from '../core/deep-stack';
+import { extractFromSourceFile } from '../frontends/typescript';
+import { configFor, projectIndex, projectRootFor } from './project-cache';
+
+/** What the plugin reads from ESLint's `settings.perflens` (shared by all perflens rules). */
+export interface PerflensSettings {
+  /** Project root for cross-file helpers; default: the nearest folder with a perflens config or package.json. */
+  root?: string;
+  /** Link calls across the project's files (default true); false analyses each file alone. */
+  crossFile?: boolean;
+}
+
+/** Per-rule options: extra callees, added to what the perflens config file says. */
+export interface RuleOptions {
+  queryFunctions?: string[];
+  blockingFunctions?: string[];
+}
+
+/** The parts of ESLint's `SourceCode` the analysis needs (ESLint 9 and 10 agree on them). */
+export interface LintedSource {
+  text: string;
+  ast: object;
+  parserServices?: { esTreeNodeToTSNodeMap?: { get(node: object): unknown } } | null;
+}
+
+export interface FileAnalysis {
+  result: AnalyzeResult;
+  /** The perflens config that applies to the file (rules set to `off` there stay off). */
+  config: Config;
+  language: Language;
+}
+
+/**
+ * One analysis per linted file and effective config, shared by the four perflens rules: ESLint
+ * calls each rule's `create` with the same SourceCode object.
+ */
+const cache = new WeakMap<object, Map<string, FileAnalysis | null>>();
+
+export function analyzeLinted(source: LintedSource, filename: string, settings: PerflensSettings, options: RuleOptions): FileAnalysis | undefined {
+  const key = JSON.stringify([filename, settings, options]);
+  let perSource = cache.get(source);
+  if (!perSource) cache.set(source, (perSource = new Map()));
+  if (perSource.has(key)) return perSource.get(key) ?? undefined;
+  const out = analyzeUncached(source, filename, settings, options);
+  perSource.set(key, out ?? null);
+  return out;
+}
+
+function analyzeUncached(source: LintedSource, filename: string, settings: PerflensSettings, options: RuleOptions): FileAnalysis | undefined {
+  const file = path.resolve(filename);
+  const language = languageForFile(file);
+  // Python is not linted through ESLint; virtual names (`<input>`, `<text>`) fall back to TypeScript.
+  const lang: Language = language === 'javascript' || language === 'typescript' ? language : language === 'python' ? 'python' : 'typescript';
+  if (lang === 'python') return undefined;
+  const loaded = configFor(file);
+  if (language && isIgnoredByConfig(loaded, file)) return undefined;
+  const config = mergeConfig(loaded.config, { queryFunctions: options.queryFunctions ?? [], blockingFunctions: options.blockingFunctions ?? [] });
+  const project = settings.crossFile === false ? undefined : projectIndex(settings.root ? path.resolve(settings.root) : projectRootFor(file));
+  const sf = sourceFileOf(source);
+  if (!sf) {
+    // Another parser (espree): the same engine on the text, parsed by the TypeScript front-end.
+    return { result: analyze({ file, text: source.text, language: lang, config, project }), config, language: lang };
+  }
+  let facts: FileFacts;
+  try {
+    facts = extractFromSourceFile(sf, file, lang, config, project);
+  } catch (err) {
+    // Nested deeper than this thread's stack: `analyze` retries on a big-stack worker.
+    if (isStackOverflow(err)) return { result: analyze({ file, text: source.text, language: lang, config, project }), config, language: lang };
+    throw err;
+  }
+  linkFactsSafely(facts, project);
+  return { result: checkFacts(facts, config), config, language: lang };
+}
+
+/** The `ts.SourceFile` that `@typescript-eslint/parser` built for this file, if it was that parser. */
+function sourceFileOf(source: LintedSource): ts.SourceFile | undefined {
+  const node = source.parserServices?.esTreeNodeToTSNodeMap?.get(source.ast) as ts.SourceFile | undefined;
+  // The map is keyed by the ESTree Program; it must give the whole file, with the same text ESLint has.
+  return node && typeof node.text === 'string' && node.text === source.text && 'statements' in node ? node : undefined;
+}
