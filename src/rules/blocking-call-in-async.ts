@@ -4,6 +4,11 @@ import type { Fix } from '../core/finding';
 import type { CallFact } from '../core/model';
 import type { Related } from '../core/finding';
 import type { FileFacts, FunctionFact } from '../core/model';
+import { PY_ASYNC_ALTERNATIVES, PY_FILE_CONSUMERS } from '../core/knowledge/python/async-alternatives';
+import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
+import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
+import type { PyNode } from '../frontends/python/tree';
+import { field } from '../frontends/python/tree';
 
 /**
  * blocking-call-in-async: synchronous I/O or sleeping where it runs on the event loop. The
@@ -117,6 +122,87 @@ function typescriptFixes(_ctx: RuleContext, _call: CallFact, _fn: FunctionFact):
 }
 
 /** Python: `await asyncio.sleep`, `await asyncio.to_thread(…)`. */
-function pythonFixes(_ctx: RuleContext, _call: CallFact, _fn: FunctionFact): Fix[] {
+function pythonFixes(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] {
+  const syntax = ctx.syntax;
+  if (!isPythonSyntax(syntax) || !fn.isAsync || call.functionId !== fn.id) return [];
+  const node = syntax.nodeAt(call.span, 'call');
+  const effect = call.effect!;
+  if (!node || !syntax.awaitLegalAt(node, fn.span) || pyInWithItem(syntax, node)) return [];
+  const args = field(node, 'arguments');
+  if (args?.type !== 'argument_list') return [];
+  const argText = syntax.src(args).slice(1, -1).trim().replace(/,$/, '');
+  const callee = syntax.src(call.calleeSpan);
+  const asyncio = syntax.moduleName('asyncio');
+  const imports = asyncio.edit ? [asyncio.edit] : [];
+  const thread = (fnText: string, args: string) => `${asyncio.name}.to_thread(${fnText}${args ? `, ${args}` : ''})`;
+  const awaited = (at: PyNode, expr: string) => ({ span: { start: at.start, end: at.end }, newText: pyAwait(at, expr) });
+
+  // A helper of the project: all of it moves to a thread, whatever else it touches.
+  if (effect.via) {
+    return [{
+      title: `Run \`${shorten(callee)}\` in a thread with \`await ${asyncio.name}.to_thread\` (all of it then runs off the event loop)`,
+      applicability: 'unsafe',
+      edits: [awaited(node, thread(callee, argText)), ...imports],
+    }];
+  }
+  const known = PY_ASYNC_ALTERNATIVES[effect.library];
+  if (!known) return [];
+  const twin = known.awaitable?.[effect.api];
+  if (twin) {
+    const target = syntax.moduleName(twin.module);
+    return [{
+      title: `Use \`await ${target.name}.${twin.name}\``,
+      applicability: 'safe',
+      edits: [awaited(node, `${target.name}.${twin.name}(${argText})`), ...(target.edit ? [target.edit] : [])],
+    }];
+  }
+  const longTerm = known.longTerm ? `; long-term: \`${known.longTerm}\`` : '';
+  const moduleFunction = effect.api.startsWith(`${effect.library}.`);
+  if (effect.library === 'builtins' || effect.library === 'io' || effect.library === 'codecs') {
+    // `open(p).read()`: the file is opened and consumed in one expression, which moves to the thread whole.
+    const chain = pyFileChain(syntax, node);
+    if (!chain) return [];
+    return [{
+      title: `Run \`${shorten(syntax.src(chain))}\` in a thread with \`await ${asyncio.name}.to_thread\``,
+      applicability: 'safe',
+      edits: [awaited(chain, thread(`lambda: ${syntax.src(chain)}`, '')), ...imports],
+    }];
+  }
+  if (known.thread && (moduleFunction || (known.thread === 'functions-and-paths' && effect.library === 'pathlib'))) {
+    return [{
+      title: `Run \`${shorten(callee)}\` in a thread with \`await ${asyncio.name}.to_thread\`${longTerm ? ` (${longTerm.slice(2)})` : ''}`,
+      applicability: 'safe',
+      edits: [awaited(node, thread(callee, argText)), ...imports],
+    }];
+  }
+  if (known.threadInstances) {
+    return [{
+      title: `Run \`${shorten(callee)}\` in a thread with \`await ${asyncio.name}.to_thread\` (the \`${known.threadInstances}\` is then used from worker threads${longTerm})`,
+      applicability: 'unsafe',
+      edits: [awaited(node, thread(callee, argText)), ...imports],
+    }];
+  }
   return [];
+}
+
+/** `await <expr>`, parenthesised where the expression is the object of `.attr`, `[i]` or a call. */
+function pyAwait(at: PyNode, expr: string): string {
+  const p = at.parent;
+  const operand = p && ((p.type === 'attribute' && at.field === 'object') || (p.type === 'subscript' && at.field === 'value') || (p.type === 'call' && at.field === 'function'));
+  return operand ? `(await ${expr})` : `await ${expr}`;
+}
+
+/** The call sits in a `with` item: the body keeps using what it opened, on the loop. */
+function pyInWithItem(syntax: PythonFixSyntax, node: PyNode): boolean {
+  return syntax.ancestor(node, 'with_item') !== undefined;
+}
+
+/** `open(p).read()` (or `.readlines()`, `.write(s)`): the call that consumes the file just opened. */
+function pyFileChain(syntax: PythonFixSyntax, open: PyNode): PyNode | undefined {
+  const attr = open.parent;
+  if (attr?.type !== 'attribute' || open.field !== 'object') return undefined;
+  const name = field(attr, 'attribute');
+  const consumer = attr.parent;
+  if (!name || !PY_FILE_CONSUMERS.has(syntax.src(name)) || consumer?.type !== 'call' || attr.field !== 'function') return undefined;
+  return consumer;
 }

@@ -66,6 +66,11 @@ function parseCached(file: string, text: string): CacheEntry | undefined {
   return entry;
 }
 
+/** The syntax tree of a file (the cached one when the text is unchanged), for spelling fixes. */
+export function parsedTree(file: string, text: string): ParsedPython | undefined {
+  return parseCached(file, text)?.parsed;
+}
+
 /** Forgets a file's analysis (after a failure part-way through it). */
 export function forgetAnalysis(file: string): void {
   const hit = cache.get(file);

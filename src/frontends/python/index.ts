@@ -7,6 +7,8 @@ import { analyseFile, forgetAnalysis, lineOf } from './analysis';
 import { FactWalker } from './facts';
 import { initPythonParser, parserProblem } from './parser';
 import { buildSummary } from './summary';
+import { pythonFixSyntax } from './fix-syntax';
+import { textSyntax } from '../../core/fix-syntax';
 
 /**
  * The Python front-end: tree-sitter (web-tree-sitter with the grammar wasm of the
@@ -49,6 +51,13 @@ export const pythonFrontend: Frontend = {
       forgetAnalysis(file);
       if (isStackOverflow(err)) throw err;
       return empty([`${file}: could not be analysed (${err instanceof Error ? err.message : String(err)}); skipped`]);
+    }
+  },
+  fixSyntax(facts) {
+    try {
+      return pythonFixSyntax(facts) ?? textSyntax(facts);
+    } catch {
+      return textSyntax(facts);
     }
   },
 };
