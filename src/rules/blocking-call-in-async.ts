@@ -4,6 +4,11 @@ import type { Fix } from '../core/finding';
 import type { CallFact } from '../core/model';
 import type { Related } from '../core/finding';
 import type { FileFacts, FunctionFact } from '../core/model';
+import type { TextEdit } from '../core/finding';
+import { isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
+import type { ImportedName, TsFixSyntax } from '../frontends/typescript/fix-syntax-api';
+import { ASYNC_ALTERNATIVES } from '../core/knowledge/typescript/async-alternatives';
+import type { AsyncAlternative } from '../core/knowledge/typescript/async-alternatives';
 import { PY_ASYNC_ALTERNATIVES, PY_FILE_CONSUMERS } from '../core/knowledge/python/async-alternatives';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
@@ -116,9 +121,72 @@ function fixesFor(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] {
   return ctx.facts.language === 'python' ? pythonFixes(ctx, call, fn) : typescriptFixes(ctx, call, fn);
 }
 
-/** TypeScript/JavaScript: the async API of the same module (`fs.promises`, promisified `exec`, `zlib`, `crypto`). */
-function typescriptFixes(_ctx: RuleContext, _call: CallFact, _fn: FunctionFact): Fix[] {
-  return [];
+/**
+ * TypeScript/JavaScript: the async API of the same module (`fs.promises`, promisified `exec`,
+ * `zlib`, `crypto`), awaited in place. Offered only where `await` is legal (the call sits directly
+ * in an async function, not in a callback or a sync handler) and the call is not awaited already.
+ */
+function typescriptFixes(ctx: RuleContext, call: CallFact, _fn: FunctionFact): Fix[] {
+  const syntax = ctx.syntax;
+  if (!isTsFixSyntax(syntax)) return [];
+  const c = syntax.callAt(call.span);
+  if (!c || c.awaitSpan || !syntax.awaitAllowedAt(call.span.start)) return [];
+  const imported = syntax.resolveImport(c.callee.span);
+  if (!imported) return [];
+  const alt = ASYNC_ALTERNATIVES[imported.module]?.[imported.member ?? imported.name];
+  if (!alt) return [];
+  if (alt.typedMinArgs && syntax.language === 'typescript' && c.args.length < alt.typedMinArgs) return [];
+  // `statSync(p, { throwIfNoEntry: false })` returns undefined where `stat` rejects.
+  if (c.args.some((a) => a.text.includes('throwIfNoEntry'))) return [];
+  const spelled = alt.via === 'fs-promises' ? tsFsPromisesCallee(syntax, imported, alt) : tsPromisifiedCallee(syntax, imported, alt);
+  if (!spelled) return [];
+  const awaited = `await ${spelled.callee}${syntax.text.slice(c.callee.span.end, c.span.end)}`;
+  const expr = alt.resultMember && !c.discarded ? `(${awaited}).${alt.resultMember}` : c.needsParensForAwait ? `(${awaited})` : awaited;
+  const edits = mergeInsertions([...spelled.edits, { span: c.span, newText: expr }]);
+  const title = alt.caveat
+    ? `Use \`await ${spelled.callee}\` (promisified \`${alt.name}\`: ${alt.caveat})`
+    : alt.via === 'promisify'
+      ? `Use \`await ${spelled.callee}\` (promisified \`${alt.name}\`)`
+      : `Use \`await ${spelled.callee}\``;
+  return [{ title, applicability: alt.caveat ? 'unsafe' : 'safe', edits }];
+}
+
+/**
+ * `fs.promises.readFile`, spelled with what the file has: an `fs/promises` import, a
+ * `{ promises }` import from `fs`, the `fs` binding the call was made through, or a new import.
+ */
+function tsFsPromisesCallee(syntax: TsFixSyntax, imported: ImportedName, alt: AsyncAlternative): { callee: string; edits: TextEdit[] } | undefined {
+  const { imports } = syntax;
+  const existing = imports.refer('fs/promises', alt.name);
+  if (existing) return { callee: existing, edits: [] };
+  const named = imports.bindings.find((b) => b.module === 'fs' && (b.kind === 'named' || b.kind === 'require-named') && b.name === 'promises');
+  if (named) return { callee: `${named.local}.${alt.name}`, edits: [] };
+  if (imported.member) return { callee: `${imported.local}.promises.${alt.name}`, edits: [] };
+  const ns = imports.refer('fs', 'promises');
+  if (ns) return { callee: `${ns}.${alt.name}`, edits: [] };
+  const added = imports.ensure('fs/promises', alt.name);
+  return added && { callee: added.expr, edits: added.edits };
+}
+
+/**
+ * A module-level `const gzipAsync = promisify(zlib.gzip)`: the file's own if it has one for that
+ * export, else a new one after the imports (importing `promisify` and the export if needed).
+ */
+function tsPromisifiedCallee(syntax: TsFixSyntax, imported: ImportedName, alt: AsyncAlternative): { callee: string; edits: TextEdit[] } | undefined {
+  const { imports } = syntax;
+  const existing = imports.promisified.find((p) => p.target?.module === imported.module && p.target.name === alt.name);
+  if (existing) return { callee: existing.local, edits: [] };
+  const local = `${alt.name}Async`;
+  if (!syntax.isNameFree(local)) return undefined;
+  const promisify = imports.ensure('util', 'promisify');
+  const target = imported.member && !imported.inlineRequire ? { expr: `${imported.local}.${alt.name}`, edits: [] } : imports.ensure(imported.module, alt.name);
+  if (!promisify || !target) return undefined;
+  const semi = syntax.semicolons ? ';' : '';
+  const at = imports.declarationInsertAt;
+  // Right after the imports, a blank line separates the new declaration from them.
+  const blank = at === imports.importInsertAt && /^\r?\n/.test(syntax.text.slice(at)) ? syntax.eol : '';
+  const declaration = `${blank}const ${local} = ${promisify.expr}(${target.expr})${semi}${syntax.eol}`;
+  return { callee: local, edits: [...promisify.edits, ...target.edits, { span: { start: at, end: at }, newText: declaration }] };
 }
 
 /** Python: `await asyncio.sleep`, `await asyncio.to_thread(…)`. */
