@@ -158,7 +158,11 @@ async function startEmbedded(root: string, files: SchemaFile[], options: Embedde
 
 /** A fresh cluster: from the snapshot when there is a good one, else initdb (writing the snapshot). */
 async function createDatabase(extensions: Record<string, Extension>, snapshotDir: string | undefined): Promise<{ db: PGlite; from: 'initdb' | 'snapshot' }> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  // require, not import(): a bundler then takes PGlite's CommonJS build, which finds its wasm and data
+  // files beside the bundle through __filename (the ESM build needs import.meta.url, which a CommonJS
+  // bundle such as the VS Code extension's does not have).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
   const file = snapshotDir ? join(snapshotDir, `pglite-${pgliteVersion()}-initdb.tar.gz`) : undefined;
   if (file) {
     try {
