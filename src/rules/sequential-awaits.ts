@@ -2,6 +2,9 @@ import { defineRule } from '../core/rule';
 import type { RuleContext } from '../core/rule';
 import type { Fix } from '../core/finding';
 import type { CallFact, FileFacts, StatementFact } from '../core/model';
+import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
+import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
+import type { PyNode } from '../frontends/python/tree';
 
 /**
  * sequential-awaits: two or more awaits in consecutive statements of one block that do not depend
@@ -169,6 +172,148 @@ function typescriptFixes(_ctx: RuleContext, _group: Member[]): Fix[] {
 }
 
 /** Python: `a, b = await asyncio.gather(…)`. */
-function pythonFixes(_ctx: RuleContext, _group: Member[]): Fix[] {
-  return [];
+function pythonFixes(ctx: RuleContext, group: Member[]): Fix[] {
+  const syntax = ctx.syntax;
+  if (!isPythonSyntax(syntax)) return [];
+  const block = ctx.facts.blocks.find((b) => b.statements.includes(group[0].stmt));
+  const first = syntax.nodeAt(group[0].stmt.span);
+  const last = syntax.nodeAt(group[group.length - 1].stmt.span);
+  const parent = first?.parent;
+  if (!block || !first || !last || !parent || last.parent !== parent) return [];
+  const members = new Map(group.map((m) => [m.stmt, m]));
+  const factOf = (n: PyNode) => block.statements.find((st) => st.span.start === n.start && st.span.end === n.end);
+
+  // Everything the rewrite replaces: the lines from the first member to the last, as statements
+  // and comments (a comment on a statement's line stays with it).
+  const trailingEnd = last.end + pyTrailing(syntax, last).length;
+  const nodes = parent.children.filter((c) => c.named && c.start >= first.start && (c.end <= last.end || (c.type === 'comment' && c.end <= trailingEnd)));
+  const items: { node: PyNode; comments: string[]; fact?: StatementFact }[] = [];
+  let pending: string[] = [];
+  for (const n of nodes) {
+    if (n.type === 'comment') {
+      const prev = items[items.length - 1];
+      const sameLine = prev && !/\n/.test(syntax.text.slice(prev.node.end, n.start));
+      if (sameLine) prev.comments.push(syntax.src(n));
+      else pending.push(syntax.src(n));
+      continue;
+    }
+    const fact = factOf(n);
+    // Two statements on one line (`a = 1; b = 2`) or a statement the facts do not know: leave it.
+    if (!fact || (items.length && !/\n/.test(syntax.text.slice(items[items.length - 1].node.end, n.start)))) return [];
+    items.push({ node: n, comments: [], fact });
+    items[items.length - 1].comments.unshift(...pending.map((c) => `\u0000${c}`));
+    pending = [];
+  }
+  if (pending.length) return [];
+
+  const targets: string[] = [];
+  const declarations: string[] = [];
+  const awaited: string[] = [];
+  for (const m of group) {
+    const node = syntax.nodeAt(m.stmt.span);
+    const parts = node ? pyAwaitStatement(syntax, node) : undefined;
+    if (!parts) return [];
+    targets.push(parts.target ?? '_');
+    if (parts.declaration) declarations.push(parts.declaration);
+    awaited.push(parts.expr);
+  }
+  const discards = targets.filter((t) => t === '_').length;
+  // `_` may be gettext's `_` in this file; several discarded results would need `_` twice anyway.
+  if (discards > 0 && discards < targets.length && syntax.identifiers.has('_')) return [];
+
+  // Plain statements between the awaits: those that use a result of the group run after the
+  // gather, the others before it. A "before" statement that rebinds a name read earlier in the
+  // range would change what that code sees: no rewrite then.
+  const tainted = new Set(group.flatMap((m) => m.stmt.namesWritten));
+  const before: typeof items = [];
+  const after: typeof items = [];
+  const memberComments: string[] = [];
+  const readSoFar = new Set<string>();
+  for (const item of items) {
+    const fact = item.fact!;
+    if (members.has(fact)) {
+      memberComments.push(...item.comments);
+    } else if (fact.namesRead.some((n) => tainted.has(n))) {
+      for (const n of fact.namesWritten) tainted.add(n);
+      after.push(item);
+    } else {
+      if (fact.namesWritten.some((n) => readSoFar.has(n) || tainted.has(n))) return [];
+      before.push(item);
+    }
+    for (const n of fact.namesRead) readSoFar.add(n);
+  }
+
+  const indent = syntax.indentAt(first.start);
+  const eol = syntax.eol;
+  const asyncio = syntax.moduleName('asyncio');
+  const lhs = targets.every((t) => t === '_') ? '' : `${targets.join(', ')} = `;
+  const head = `${indent}${lhs}await ${asyncio.name}.gather(`;
+  const oneLine = `${head}${awaited.join(', ')})`;
+  const gather = oneLine.length <= 100 && !awaited.some((a) => /\n/.test(a))
+    ? oneLine
+    : `${head}${eol}${awaited.map((a) => `${indent}${syntax.indentUnit}${a},${eol}`).join('')}${indent})`;
+  const comment = (c: string) => `${indent}${c.replace(/^\u0000/, '')}`;
+  const render = (item: (typeof items)[number]) => {
+    const leading = item.comments.filter((c) => c.startsWith('\u0000')).map(comment);
+    const trailing = item.comments.filter((c) => !c.startsWith('\u0000'));
+    const code = syntax.text.slice(syntax.lineStart(item.node.start), item.node.end);
+    return [...leading, trailing.length ? `${code}  ${trailing.join(' ')}` : code];
+  };
+  const lines = [
+    ...before.flatMap(render),
+    ...memberComments.map(comment),
+    ...declarations.map((d) => `${indent}${d}`),
+    gather,
+    ...after.flatMap(render),
+  ];
+  const lastItem = items[items.length - 1];
+  const end = lastItem.comments.length && !lastItem.comments[lastItem.comments.length - 1].startsWith('\u0000') ? nodes[nodes.length - 1].end : last.end;
+  return [{
+    title: `Run concurrently with \`${asyncio.name}.gather\` (the first error propagates while the other awaits keep running)`,
+    applicability: 'unsafe',
+    edits: [{ span: { start: syntax.lineStart(first.start), end }, newText: lines.join(eol) }, ...(asyncio.edit ? [asyncio.edit] : [])],
+  }];
+}
+
+/** A comment after the statement on its line (`x = await f()  # why`), or ''. */
+function pyTrailing(syntax: PythonFixSyntax, stmt: PyNode): string {
+  const rest = syntax.text.slice(stmt.end, syntax.text.indexOf('\n', stmt.end) < 0 ? syntax.text.length : syntax.text.indexOf('\n', stmt.end));
+  return /^\s*#/.test(rest) ? rest.replace(/\r$/, '') : '';
+}
+
+/**
+ * `x = await f()`, `x: T = await f()`, `self.x = await f()`, `a, b = await f()` or `await f()`:
+ * the target as a gather target, a bare annotation to keep the type (`x: T`), and the awaited
+ * expression. Anything else (`x += await f()`, `a = b = await f()`, `return await f()`) is not split.
+ */
+function pyAwaitStatement(syntax: PythonFixSyntax, stmt: PyNode): { target?: string; declaration?: string; expr: string } | undefined {
+  if (stmt.type !== 'expression_statement' || stmt.children.filter((c) => c.named && c.type !== 'comment').length !== 1) return undefined;
+  const inner = stmt.children.find((c) => c.named && c.type !== 'comment')!;
+  const awaitExpr = (n: PyNode | undefined) => {
+    const a = n ? pyUnparen(n) : undefined;
+    const e = a?.type === 'await' ? a.children.find((c) => c.named && c.type !== 'comment') : undefined;
+    return e ? syntax.src(e) : undefined;
+  };
+  if (inner.type === 'await' || inner.type === 'parenthesized_expression') {
+    const expr = awaitExpr(inner);
+    return expr ? { expr } : undefined;
+  }
+  if (inner.type !== 'assignment') return undefined;
+  const left = inner.children.find((c) => c.field === 'left');
+  const type = inner.children.find((c) => c.field === 'type');
+  const expr = awaitExpr(inner.children.find((c) => c.field === 'right'));
+  if (!left || !expr) return undefined;
+  if (!/^(identifier|attribute|subscript|pattern_list|tuple_pattern)$/.test(left.type)) return undefined;
+  const target = left.type === 'pattern_list' ? `(${syntax.src(left)})` : syntax.src(left);
+  return { target, expr, declaration: type ? `${syntax.src(left)}: ${syntax.src(type)}` : undefined };
+}
+
+function pyUnparen(n: PyNode): PyNode {
+  let x = n;
+  while (x.type === 'parenthesized_expression') {
+    const inner = x.children.filter((c) => c.named && c.type !== 'comment');
+    if (inner.length !== 1) break;
+    x = inner[0];
+  }
+  return x;
 }
