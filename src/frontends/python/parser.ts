@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import type { PyNode } from './tree';
 
 /**
@@ -35,7 +37,7 @@ async function load(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require('web-tree-sitter') as typeof TreeSitter;
   await ts.Parser.init();
-  const language = await ts.Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+  const language = await ts.Language.load(grammarWasm());
   const parser = new ts.Parser();
   parser.setLanguage(language);
   const named: boolean[] = [];
@@ -45,6 +47,15 @@ async function load(): Promise<void> {
     types.push(language.nodeTypeForId(i) ?? '');
   }
   loaded = { parser, named, types, fieldNames: language.fields, hasFields: fieldParents(types), keepsOperator: types.map((t) => OPERATOR_PARENTS.has(t)) };
+}
+
+/**
+ * The grammar: beside the script in a bundle (the VS Code extension ships it in dist/, without
+ * node_modules), else from the tree-sitter-python package.
+ */
+function grammarWasm(): string {
+  const bundled = path.join(__dirname, 'tree-sitter-python.wasm');
+  return fs.existsSync(bundled) ? bundled : require.resolve('tree-sitter-python/tree-sitter-python.wasm');
 }
 
 const OPERATOR_PARENTS = new Set(['binary_operator', 'augmented_assignment', 'boolean_operator', 'comparison_operator', 'unary_operator']);

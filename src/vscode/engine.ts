@@ -1,0 +1,194 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { MessagePort } from 'worker_threads';
+import picomatch from 'picomatch';
+import type { AnalyzeResult, Config, FileSummary } from '../core/index';
+import { allRules, analyze, languageForFile, mergeConfig, ready, SummaryIndex } from '../core/index';
+import { applyFixes, MAX_FIX_PASSES } from '../core/apply-fixes';
+import type { LoadedConfig } from '../core/config-files';
+import { ConfigResolver, isIgnoredByConfig, matchesPathOrParent } from '../core/config-files';
+import { ProjectSession } from '../core/project-session';
+import { collectFiles } from '../cli/collect-files';
+import { Cancelled, PoolRun } from './pool';
+import type { PoolFile } from './pool';
+import type { FileSelection, FromEngine, SettingsLayer, ToEngine, WireConfigProblem } from './protocol';
+import { toFileFindings } from './wire';
+
+/**
+ * The analysis service of the extension, in a worker thread: config files + settings → Config
+ * (the CLI's ConfigResolver), analysis of open documents against the workspace index, safe fixes,
+ * and the pool runs that build the index and scan the workspace. The main thread only posts text.
+ */
+export function startEngine(port: MessagePort): void {
+  const engine = new Engine((m) => port.postMessage(m));
+  port.on('message', (m: ToEngine) => engine.handle(m));
+  void ready().then(() => engine.post({ type: 'ready', rules: allRules.map((r) => ({ id: r.id, summary: r.docs.summary })) }));
+}
+
+class Engine {
+  private settings: SettingsLayer = { config: {}, ignore: [], folders: [] };
+  private resolver = new ConfigResolver();
+  /** The workspace index: file → summary; undefined until the first index or scan has finished. */
+  private summaries?: Map<string, FileSummary>;
+  private index?: SummaryIndex;
+  private readonly runs = new Map<number, PoolRun>();
+  private readonly loaded = ready();
+
+  constructor(readonly post: (m: FromEngine) => void) {}
+
+  handle(m: ToEngine): void {
+    switch (m.type) {
+      case 'settings':
+        this.settings = m.settings;
+        return;
+      case 'configFilesChanged':
+        this.resolver = new ConfigResolver();
+        return;
+      case 'analyze':
+      case 'analyzeFile':
+        void this.loaded.then(() => this.analyzeOne(m.id, m.file, m.type === 'analyze' ? m.text : undefined));
+        return;
+      case 'fixAll':
+        void this.loaded.then(() => this.fixAll(m.id, m.file, m.text));
+        return;
+      case 'saved':
+        void this.loaded.then(() => this.resummarise(m.file, m.text));
+        return;
+      case 'index':
+      case 'scan':
+        void this.loaded.then(() => this.runPool(m.id, m.selection, m.type === 'scan'));
+        return;
+      case 'cancel':
+        this.runs.get(m.id)?.cancel();
+        return;
+    }
+  }
+
+  private analyzeOne(id: number, file: string, text: string | undefined): void {
+    try {
+      const body = text ?? readText(file);
+      const loaded = this.resolver.forFile(file);
+      const result: AnalyzeResult =
+        body === undefined || this.ignored(loaded, file) ? { findings: [], notes: [] } : this.analyzeText(file, body, loaded);
+      this.post({ type: 'result', id, result: toFileFindings(file, body ?? '', result.findings, result.notes), configProblems: loaded.problems });
+    } catch (err) {
+      this.post({ type: 'failed', id, message: describe(err) });
+    }
+  }
+
+  private analyzeText(file: string, text: string, loaded: LoadedConfig): AnalyzeResult {
+    return analyze({ file, text, config: this.configOf(loaded), project: this.projectIndex() });
+  }
+
+  /** Safe fixes only, re-analysing after each pass (one fix can enable another), like `--fix`. */
+  private fixAll(id: number, file: string, text: string): void {
+    try {
+      const loaded = this.resolver.forFile(file);
+      let current = text;
+      let applied = 0;
+      for (let pass = 0; pass < MAX_FIX_PASSES && !this.ignored(loaded, file); pass++) {
+        const plan = applyFixes(current, this.analyzeText(file, current, loaded).findings, ['safe']);
+        if (plan.text === undefined) break;
+        current = plan.text;
+        applied += plan.applied;
+      }
+      this.post({ type: 'fixed', id, text: applied > 0 ? current : undefined, applied });
+    } catch (err) {
+      this.post({ type: 'failed', id, message: describe(err) });
+    }
+  }
+
+  /** A saved file's summary is rebuilt against the index, so other files see its new helpers. */
+  private resummarise(file: string, text: string): void {
+    if (!this.summaries || !languageForFile(file)) return;
+    const session = new ProjectSession([{ file, text, config: this.configOf(this.resolver.forFile(file)) }]);
+    session.prepare();
+    const [summary] = session.relink(this.projectIndex() ?? new SummaryIndex([]));
+    this.summaries.set(file, summary);
+    this.index = undefined;
+  }
+
+  private projectIndex(): SummaryIndex | undefined {
+    if (!this.summaries) return undefined;
+    this.index ??= new SummaryIndex(this.summaries.values());
+    return this.index;
+  }
+
+  private async runPool(id: number, selection: FileSelection, check: boolean): Promise<void> {
+    const started = Date.now();
+    let files: PoolFile[] = [];
+    const configs: Config[] = [];
+    const problems = new Map<string, WireConfigProblem>();
+    try {
+      this.post({ type: 'progress', id, phase: 'reading', done: 0, total: 0 });
+      ({ files } = this.select(selection, configs, problems));
+      const run = new PoolRun({
+        files,
+        configs,
+        check,
+        onProgress: (phase, done, total) => this.post({ type: 'progress', id, phase, done, total }),
+        onResults: (results) => this.post({ type: 'scanResults', id, results }),
+      });
+      this.runs.set(id, run);
+      const summaries = await run.run();
+      this.summaries = new Map(summaries.map((s, i) => [files[i].file, s]));
+      this.index = undefined;
+      this.post({ type: 'log', message: `${check ? 'scanned' : 'indexed'} ${files.length} files in ${Date.now() - started} ms` });
+      this.post({ type: 'finished', id, files: files.length, cancelled: false, configProblems: [...problems.values()] });
+    } catch (err) {
+      if (err instanceof Cancelled) this.post({ type: 'finished', id, files: files.length, cancelled: true, configProblems: [] });
+      else this.post({ type: 'failed', id, message: describe(err) });
+    } finally {
+      this.runs.delete(id);
+    }
+  }
+
+  /** The workspace files to analyse: the CLI's walk (.gitignore, node_modules…), then the excludes. */
+  private select(selection: FileSelection, configs: Config[], problems: Map<string, WireConfigProblem>): { files: PoolFile[] } {
+    const excluded = selection.exclude.length ? picomatch(selection.exclude, { dot: true }) : undefined;
+    const openTexts = new Map(selection.openTexts.map((o) => [o.file, o.text]));
+    const configIndex = new Map<LoadedConfig, number>();
+    const files: PoolFile[] = [];
+    const folders = selection.folders.filter((f) => fs.existsSync(f));
+    for (const file of collectFiles(folders, '/').files) {
+      if (excluded && selection.folders.some((dir) => matchesPathOrParent(excluded, path.relative(dir, file)))) continue;
+      const loaded = this.resolver.forFile(file);
+      for (const p of loaded.problems) problems.set(`${p.file}\0${p.key}\0${p.message}`, p);
+      if (this.ignored(loaded, file)) continue;
+      let config = configIndex.get(loaded);
+      if (config === undefined) {
+        config = configs.push(this.configOf(loaded)) - 1;
+        configIndex.set(loaded, config);
+      }
+      files.push({ file, config, ...(openTexts.has(file) ? { text: openTexts.get(file) } : {}) });
+    }
+    return { files };
+  }
+
+  /** Settings override config files: rule severities per rule, lists added (see mergeConfig). */
+  private configOf(loaded: LoadedConfig): Config {
+    return mergeConfig(loaded.config, this.settings.config);
+  }
+
+  /** `ignore` of the config file, then `perflens.ignore` relative to each workspace folder. */
+  private ignored(loaded: LoadedConfig, file: string): boolean {
+    if (isIgnoredByConfig(loaded, file)) return true;
+    const globs = this.settings.ignore;
+    if (globs.length === 0) return false;
+    const match = picomatch(globs, { dot: true });
+    return this.settings.folders.some((dir) => matchesPathOrParent(match, path.relative(dir, file)));
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    const buf = fs.readFileSync(file);
+    return buf.includes(0) ? undefined : buf.toString('utf8').replace(/^\uFEFF/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.stack ?? err.message : String(err);
+}

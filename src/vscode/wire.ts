@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import type { Finding, Fix, Language, Span } from '../core/index';
+import { ignoreFixes, languageForFile, LineIndex } from '../core/index';
+import type { FileFindings, WireFinding, WireFix, WireRange } from './protocol';
+
+/**
+ * Engine findings (offset spans) → wire findings (0-based line/character ranges), done in the
+ * worker that has the text, so the extension host's main thread never scans file text.
+ */
+export function toFileFindings(file: string, text: string, findings: readonly Finding[], notes: string[]): FileFindings {
+  const lines = new LineIndex(text);
+  const language = languageForFile(file) ?? 'typescript';
+  const others = new OtherFiles();
+  return { file, notes, findings: findings.map((f) => toWireFinding(f, file, text, lines, language, others)) };
+}
+
+function toWireFinding(f: Finding, file: string, text: string, lines: LineIndex, language: Language, others: OtherFiles): WireFinding {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    range: toRange(lines, f.span),
+    related: f.related.map((r) => {
+      const elsewhere = r.file !== undefined && r.file !== file;
+      const index = elsewhere ? others.lines(r.file!) : lines;
+      return {
+        ...(elsewhere ? { file: r.file } : {}),
+        range: index ? toRange(index, r.span) : { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 },
+        message: r.message,
+      };
+    }),
+    fixes: f.fixes.map((fix) => toWireFix(fix, lines)),
+    ignoreFixes: ignoreFixes(f, text, language).map((fix) => toWireFix(fix, lines)),
+  };
+}
+
+function toWireFix(fix: Fix, lines: LineIndex): WireFix {
+  return { title: fix.title, applicability: fix.applicability, edits: fix.edits.map((e) => ({ range: toRange(lines, e.span), newText: e.newText })) };
+}
+
+export function toRange(lines: LineIndex, span: Span): WireRange {
+  const start = lines.position(span.start);
+  const end = lines.position(span.end);
+  return { startLine: start.line - 1, startCharacter: start.column - 1, endLine: end.line - 1, endCharacter: end.column - 1 };
+}
+
+/** Related spans in other files (a helper's query) need that file's lines; read once per batch. */
+class OtherFiles {
+  private readonly cache = new Map<string, LineIndex | undefined>();
+
+  lines(file: string): LineIndex | undefined {
+    if (!this.cache.has(file)) {
+      let index: LineIndex | undefined;
+      try {
+        index = new LineIndex(fs.readFileSync(file, 'utf8'));
+      } catch {
+        index = undefined;
+      }
+      this.cache.set(file, index);
+    }
+    return this.cache.get(file);
+  }
+}
