@@ -5,6 +5,8 @@ import type { CallFact, FileFacts, StatementFact } from '../core/model';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
 import type { PyNode } from '../frontends/python/tree';
+import { isTsFixSyntax } from '../frontends/typescript/fix-syntax-api';
+import type { TsFixSyntax, TsStatement } from '../frontends/typescript/fix-syntax-api';
 
 /**
  * sequential-awaits: two or more awaits in consecutive statements of one block that do not depend
@@ -166,9 +168,101 @@ function fixesFor(ctx: RuleContext, group: Member[]): Fix[] {
   return ctx.facts.language === 'python' ? pythonFixes(ctx, group) : typescriptFixes(ctx, group);
 }
 
-/** TypeScript/JavaScript: `const [a, b] = await Promise.all([…])`. */
-function typescriptFixes(_ctx: RuleContext, _group: Member[]): Fix[] {
-  return [];
+/**
+ * TypeScript/JavaScript: `const [a, b] = await Promise.all([…])`. Keeps the declaration keyword
+ * and type annotations (as a tuple type), drops discarded results as holes, assigns targets
+ * (`[this.a, b] = …`) when no member declares, and keeps the statements that sat between the
+ * awaits: before the `Promise.all` when a later await reads what they write, after it otherwise.
+ * Comments stay with their await inside the array. Mixed shapes get no fix.
+ */
+function typescriptFixes(ctx: RuleContext, group: Member[]): Fix[] {
+  const syntax = ctx.syntax;
+  if (!isTsFixSyntax(syntax)) return [];
+  const block = ctx.facts.blocks.find((b) => b.statements.includes(group[0].stmt));
+  if (!block) return [];
+  const first = block.statements.indexOf(group[0].stmt);
+  const last = block.statements.indexOf(group[group.length - 1].stmt);
+  const members: TsStatement[] = [];
+  const between: TsStatement[] = [];
+  for (const st of block.statements.slice(first, last + 1)) {
+    const t = syntax.statementAt(st.span.start);
+    if (!t || t.span.start !== st.span.start) return [];
+    if (group.some((m) => m.stmt === st)) {
+      if (!t.awaited) return [];
+      members.push(t);
+    } else between.push(t);
+  }
+  const head = tsPromiseAllHead(syntax, members);
+  if (head === undefined) return [];
+  const order = tsOrderBetween(members, between);
+  if (!order) return [];
+  const indent = syntax.indentAt(members[0].span.start);
+  const inner = indent + syntax.indentUnit;
+  const eol = syntax.eol;
+  const semi = syntax.semicolons ? ';' : '';
+  const lines: string[] = [];
+  members.forEach((m, i) => {
+    if (i > 0) for (const c of m.leadingComments) lines.push(inner + c);
+    const expr = syntax.text.slice(m.awaited!.start, m.awaited!.end).split(/\r?\n/).join(eol + syntax.indentUnit);
+    lines.push(`${inner}${expr},${m.trailingComment ? ` ${m.trailingComment}` : ''}`);
+  });
+  const asi = !syntax.semicolons && head.startsWith('[') ? ';' : '';
+  const all = `${asi}${head}await Promise.all([${eol}${lines.join(eol)}${eol}${indent}])${semi}`;
+  const moved = (sts: TsStatement[]) => sts.map((st) => syntax.text.slice(st.fullStart, st.endWithComment).replace(/^[ \t]*/, (ws) => ws) + eol).join('');
+  // The first member keeps its place (and the comments above it); what was between follows.
+  const before = moved(order.before);
+  const after = moved(order.after);
+  const start = members[0].span.start;
+  const end = members[members.length - 1].endWithComment;
+  const newText = (before ? before.replace(/^[ \t]*/, '') + indent : '') + all + (after ? eol + after.replace(/\r?\n$/, '') : '');
+  return [{ title: 'Run concurrently with `Promise.all` (first error rejects all)', applicability: 'unsafe', edits: [{ span: { start, end }, newText }] }];
+}
+
+/** `const [a, b]: [A, B] = `, `[this.a, b] = ` or nothing (all results discarded); undefined for mixed shapes. */
+function tsPromiseAllHead(syntax: TsFixSyntax, members: TsStatement[]): string | undefined {
+  const decls = members.filter((m) => m.declaration);
+  const assigns = members.filter((m) => m.assignment);
+  if (decls.length && assigns.length) return undefined;
+  if (members.every((m) => !m.declaration && !m.assignment)) return '';
+  const elements = members.map((m) => (m.declaration ? m.declaration.name.text : m.assignment ? m.assignment.target.text : ''));
+  while (elements.length && elements[elements.length - 1] === '') elements.pop();
+  const pattern = `[${elements.join(', ')}]`;
+  if (assigns.length) return `${pattern} = `;
+  const keywords = new Set(decls.map((d) => d.declaration!.keyword));
+  if (keywords.size !== 1) return undefined;
+  const typed = decls.filter((d) => d.declaration!.type);
+  let type = '';
+  if (typed.length) {
+    if (typed.length !== decls.length || syntax.language !== 'typescript') return undefined;
+    type = `: [${members.slice(0, elements.length).map((m) => m.declaration?.type ?? 'unknown').join(', ')}]`;
+  }
+  return `${[...keywords][0]} ${pattern}${type} = `;
+}
+
+/**
+ * Statements between the awaits: before the `Promise.all` when a later await reads what they
+ * write, after it when they read a result; both at once, or an order that breaks, gets no fix.
+ */
+function tsOrderBetween(members: TsStatement[], between: TsStatement[]): { before: TsStatement[]; after: TsStatement[] } | undefined {
+  const results = new Set(members.flatMap((m) => m.namesWritten));
+  // Assigning to members (`this.total = await …`) hides what a statement between might read.
+  if (between.length && members.some((m) => m.assignment && !/^[A-Za-z_$][\w$]*$/.test(m.assignment.target.text))) return undefined;
+  const before: TsStatement[] = [];
+  const after: TsStatement[] = [];
+  const afterWrites = new Set<string>();
+  for (const st of between) {
+    const later = members.filter((m) => m.span.start > st.span.start);
+    const feedsLater = st.namesWritten.some((n) => later.some((m) => m.namesRead.includes(n)));
+    const readsResult = st.namesRead.some((n) => results.has(n) || afterWrites.has(n));
+    if (feedsLater && readsResult) return undefined;
+    if (feedsLater) before.push(st);
+    else {
+      after.push(st);
+      for (const n of st.namesWritten) afterWrites.add(n);
+    }
+  }
+  if (before.some((st) => st.namesRead.some((n) => afterWrites.has(n)))) return undefined;
+  return { before, after };
 }
 
 /** Python: `a, b = await asyncio.gather(…)`. */
