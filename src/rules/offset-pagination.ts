@@ -3,6 +3,10 @@ import type { RuleContext } from '../core/rule';
 import type { Fix } from '../core/finding';
 import type { OffsetFact } from '../core/model';
 import type { Related } from '../core/finding';
+import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
+import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
+import type { PyNode } from '../frontends/python/tree';
+import { field } from '../frontends/python/tree';
 
 /**
  * offset-pagination: OFFSET/skip paging whose cost grows with the page number. The finding sits
@@ -90,6 +94,111 @@ function typescriptFixes(_ctx: RuleContext, _off: OffsetFact): Fix[] {
 }
 
 /** Python: keyset paging sketch (`where(M.id > after)` + `order_by` + `limit`). */
-function pythonFixes(_ctx: RuleContext, _off: OffsetFact): Fix[] {
+function pythonFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
+  const syntax = ctx.syntax;
+  if (!isPythonSyntax(syntax) || !off.source) return [];
+  if (off.style === 'method' && off.library === 'sqlalchemy') return pyKeysetChain(syntax, off);
   return [];
+}
+
+/** The method names of a chain `select(M).where(…).order_by(…).offset(x).limit(n)`, with their calls. */
+interface PyChain {
+  methods: { name: string; call: PyNode }[];
+  /** The expression the chain starts from: `select(M)`, `db.query(M)`, `stmt`. */
+  root: PyNode;
+}
+
+function pyChainOf(syntax: PythonFixSyntax, inner: PyNode): PyChain {
+  let top = inner;
+  while (top.parent?.type === 'attribute' && top.field === 'object' && top.parent.parent?.type === 'call' && top.parent.field === 'function') top = top.parent.parent;
+  const methods: PyChain['methods'] = [];
+  let n: PyNode = top;
+  for (;;) {
+    const fn = n.type === 'call' ? field(n, 'function') : undefined;
+    const name = fn?.type === 'attribute' ? field(fn, 'attribute') : undefined;
+    const obj = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
+    if (!fn || !name || !obj || syntax.src(name) === 'query') break;
+    methods.unshift({ name: syntax.src(name), call: n });
+    n = obj;
+  }
+  return { methods, root: n };
+}
+
+/**
+ * `.offset(skip)` → `.where(M.k > after)` on the ascending ORDER BY key (adding `.order_by(M.id)`
+ * when the statement selects one model and has no order), and the parameter `skip` → `after`.
+ * Offered only when the sketch is complete: a LIMIT in the chain, one ascending key, and an offset
+ * that is a parameter used nowhere else (else the rewrite would need decisions only a person can make).
+ */
+function pyKeysetChain(syntax: PythonFixSyntax, off: OffsetFact): Fix[] {
+  const name = syntax.nodeAt(off.span, 'identifier');
+  const attr = name?.parent;
+  const offCall = attr?.parent;
+  if (!name || attr?.type !== 'attribute' || offCall?.type !== 'call' || attr.field !== 'function') return [];
+  const args = field(offCall, 'arguments');
+  const value = args ? args.children.filter((c) => c.named && c.type !== 'comment') : [];
+  if (value.length !== 1 || value[0].type !== 'identifier' || syntax.src(value[0]) !== off.source!.name) return [];
+  const param = syntax.nodeAt(off.source!.span);
+  const paramName = param?.type === 'identifier' ? param : param ? field(param, 'name') : undefined;
+  const fn = syntax.ancestor(offCall, 'function_definition');
+  if (!paramName || !fn || syntax.src(paramName) !== off.source!.name) return [];
+  const oldName = off.source!.name;
+  const uses = pyNameUses(syntax, field(fn, 'body'), oldName);
+  const taken = pyNameUses(syntax, fn, 'after').length > 0;
+  if (uses.length !== 1 || uses[0] !== value[0] || taken) return [];
+
+  const chain = pyChainOf(syntax, offCall);
+  if (!chain.methods.some((m) => m.name === 'limit')) return [];
+  const orders = chain.methods.filter((m) => m.name === 'order_by');
+  let key: string | undefined;
+  let addOrder = false;
+  if (orders.length === 1) {
+    const keys = field(orders[0].call, 'arguments')?.children.filter((c) => c.named && c.type !== 'comment') ?? [];
+    if (keys.length !== 1) return [];
+    key = pyAscendingKey(syntax, keys[0]);
+  } else if (orders.length === 0) {
+    // `select(Hero)` / `db.query(Hero)`: page by the model's `id`.
+    const model = chain.root.type === 'call' ? field(chain.root, 'arguments')?.children.filter((c) => c.named && c.type !== 'comment') : undefined;
+    const callee = chain.root.type === 'call' ? field(chain.root, 'function') : undefined;
+    if (callee && /(^|\.|_)(select|query)$/.test(syntax.src(callee)) && model?.length === 1 && model[0].type === 'identifier') {
+      key = `${syntax.src(model[0])}.id`;
+      addOrder = true;
+    }
+  }
+  if (!key) return [];
+  const where = /\.query$/.test(chain.root.type === 'call' ? syntax.src(field(chain.root, 'function') ?? chain.root) : '') ? 'filter' : 'where';
+  const dot = syntax.text.lastIndexOf('.', name.start);
+  const replacement = `.${where}(${key} > after)${addOrder ? `.order_by(${key})` : ''}`;
+  return [{
+    title: `Page by \`${key}\` (keyset): \`${oldName}\` becomes \`after\`, the last \`${key}\` the client saw (changes the API)`,
+    applicability: 'unsafe',
+    edits: [
+      { span: { start: paramName.start, end: paramName.end }, newText: 'after' },
+      { span: { start: dot, end: offCall.end }, newText: replacement },
+    ],
+  }];
+}
+
+/** `M.k` or `M.k.asc()`: the key; anything else (descending, several columns, a string) is not sketched. */
+function pyAscendingKey(syntax: PythonFixSyntax, n: PyNode): string | undefined {
+  if (n.type === 'attribute') return syntax.src(n);
+  if (n.type === 'call') {
+    const fn = field(n, 'function');
+    const args = field(n, 'arguments')?.children.filter((c) => c.named) ?? [];
+    const obj = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
+    if (fn?.type === 'attribute' && obj?.type === 'attribute' && args.length === 0 && syntax.src(field(fn, 'attribute') ?? fn) === 'asc') return syntax.src(obj);
+  }
+  return undefined;
+}
+
+/** Identifiers in `scope` that read or bind `name` (not attribute names or keyword-argument names). */
+function pyNameUses(syntax: PythonFixSyntax, scope: PyNode | undefined, name: string): PyNode[] {
+  const out: PyNode[] = [];
+  const stack = scope ? [scope] : [];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier' && syntax.src(n) === name && !(n.parent?.type === 'attribute' && n.field === 'attribute') && !(n.parent?.type === 'keyword_argument' && n.field === 'name')) out.push(n);
+    for (const c of n.children) stack.push(c);
+  }
+  return out;
 }
