@@ -48,6 +48,8 @@ export interface TsCall {
   needsParensForAwait: boolean;
   /** The value is dropped: the call (or its await) is a whole expression statement. */
   discarded: boolean;
+  /** The call (with its `await`) is a whole argument, initializer, element or statement: any expression fits there. */
+  standsAlone: boolean;
 }
 
 export interface TsObject {

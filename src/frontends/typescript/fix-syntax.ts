@@ -120,6 +120,7 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
       awaitSpan,
       needsParensForAwait,
       discarded: ts.isExpressionStatement(outer) || (ts.isVoidExpression(outer) && ts.isExpressionStatement(outer.parent)),
+      standsAlone: standsAlone(ts.isAwaitExpression(parent) ? parent : call),
     };
   }
 
@@ -497,6 +498,24 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
     if (!first) return this.text.length;
     return this.lineStart(first.getStart(this.sf));
   }
+}
+
+/** Any expression can replace `e` without parentheses: `e` is a whole argument, initializer, element, operand of nothing. */
+function standsAlone(e: ts.Expression): boolean {
+  const p = e.parent;
+  return (
+    ts.isExpressionStatement(p) ||
+    ts.isParenthesizedExpression(p) ||
+    ts.isReturnStatement(p) ||
+    (ts.isVariableDeclaration(p) && p.initializer === e) ||
+    (ts.isCallExpression(p) && p.arguments.includes(e)) ||
+    (ts.isNewExpression(p) && !!p.arguments?.includes(e)) ||
+    ts.isArrayLiteralExpression(p) ||
+    (ts.isPropertyAssignment(p) && p.initializer === e) ||
+    (ts.isArrowFunction(p) && p.body === e) ||
+    ts.isTemplateSpan(p) ||
+    (ts.isBinaryExpression(p) && p.right === e && p.operatorToken.kind === ts.SyntaxKind.EqualsToken)
+  );
 }
 
 /** Built-in modules that get a `node:` prefix when the file writes them so. */

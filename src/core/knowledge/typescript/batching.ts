@@ -1,0 +1,32 @@
+/**
+ * Lookups by one key that `n-plus-one-query` can batch into one query for all keys, per library
+ * (the effect's `library`) and method. The rule spells the call; this table says which call.
+ */
+export interface BatchLookup {
+  /**
+   * Where the key is written: `where` — `m({ where: { k: v } })` (Prisma, TypeORM `findOne`);
+   * `criteria` — `m({ k: v })` (TypeORM `findOneBy`); `primaryKey` — `m(v)` (Sequelize `findByPk`).
+   */
+  keyIn: 'where' | 'criteria' | 'primaryKey';
+  /** The method that takes all keys. */
+  batchMethod: string;
+  /** How the list of keys is written: `{ in: keys }` (Prisma), `In(keys)` (TypeORM), `keys` (Sequelize). */
+  keysAs: 'prisma-in' | 'typeorm-In' | 'array';
+  /** The lookup may match several rows and returns the first: which one wins can change. */
+  firstOfMany?: boolean;
+}
+
+export const TS_BATCH_LOOKUPS: Readonly<Record<string, Readonly<Record<string, BatchLookup>>>> = {
+  prisma: {
+    findUnique: { keyIn: 'where', batchMethod: 'findMany', keysAs: 'prisma-in' },
+    findFirst: { keyIn: 'where', batchMethod: 'findMany', keysAs: 'prisma-in', firstOfMany: true },
+  },
+  typeorm: {
+    findOneBy: { keyIn: 'criteria', batchMethod: 'findBy', keysAs: 'typeorm-In' },
+    findOne: { keyIn: 'where', batchMethod: 'findBy', keysAs: 'typeorm-In' },
+  },
+  sequelize: {
+    // Sequelize turns an array value into `IN (…)`; the primary key is assumed to be `id`.
+    findByPk: { keyIn: 'primaryKey', batchMethod: 'findAll', keysAs: 'array' },
+  },
+};
