@@ -7,6 +7,11 @@ import type { TextEdit } from '../core/finding';
 import { isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
 import type { TsCall, TsFixSyntax, TsLoop, TsObject } from '../frontends/typescript/fix-syntax-api';
 import { TS_BATCH_LOOKUPS } from '../core/knowledge/typescript/batching';
+import { PY_EXECUTEMANY, PY_GATHER_SAFE_LIBRARIES, PY_SQLALCHEMY_LOOKUPS } from '../core/knowledge/python/batching';
+import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
+import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
+import type { PyNode } from '../frontends/python/tree';
+import { field } from '../frontends/python/tree';
 
 /**
  * n-plus-one-query: a database query (or Redis round trip) executed once per element of a
@@ -256,6 +261,295 @@ function tsCapital(word: string): string {
 }
 
 /** Python: `.in_()` + dict, `selectinload`, `executemany`, or `asyncio.gather`. */
-function pythonFixes(_ctx: RuleContext, _call: CallFact, _loop: LoopFact): Fix[] {
-  return [];
+function pythonFixes(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[] {
+  const syntax = ctx.syntax;
+  if (!isPythonSyntax(syntax) || call.effect?.via) return [];
+  const node = syntax.nodeAt(call.span);
+  if (!node) return [];
+  const fixes = [
+    ...pySelectinload(syntax, call, node, loop),
+    ...pyBatchedLookup(syntax, call, node, loop),
+    ...pyExecutemany(syntax, call, node, loop),
+    ...pyGather(syntax, call, node, loop),
+  ];
+  return fixes.slice(0, 1);
+}
+
+/** A `for v in xs:` statement whose iterable can be read a second time (a name or attribute). */
+interface PyForLoop {
+  node: PyNode;
+  variable: string;
+  iterable: string;
+}
+
+function pyForLoop(syntax: PythonFixSyntax, loop: LoopFact): PyForLoop | undefined {
+  const node = syntax.nodeAt(loop.span, 'for_statement');
+  if (!node || node.children.some((c) => c.type === 'async')) return undefined;
+  const left = field(node, 'left');
+  const right = field(node, 'right');
+  if (left?.type !== 'identifier' || !right || !/^(identifier|attribute)$/.test(right.type) || pyIdentifiers(syntax, right).some((n) => n === syntax.src(left))) return undefined;
+  return { node, variable: syntax.src(left), iterable: syntax.src(right) };
+}
+
+/** Root names an expression reads (not attribute names or keyword-argument names). */
+function pyIdentifiers(syntax: PythonFixSyntax, n: PyNode): string[] {
+  const out: string[] = [];
+  const stack = [n];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'identifier' && !(x.parent?.type === 'attribute' && x.field === 'attribute') && !(x.parent?.type === 'keyword_argument' && x.field === 'name')) out.push(syntax.src(x));
+    for (const c of x.children) stack.push(c);
+  }
+  return out;
+}
+
+function pyArgs(n: PyNode): PyNode[] {
+  const args = field(n, 'arguments');
+  return args?.type === 'argument_list' ? args.children.filter((c) => c.named && c.type !== 'comment') : [];
+}
+
+function pySnake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** A name not used anywhere in the file: `base`, else `base_2`, … */
+function pyFreshName(syntax: PythonFixSyntax, base: string): string {
+  for (let i = 1; ; i++) {
+    const name = i === 1 ? base : `${base}_${i}`;
+    if (!syntax.identifiers.has(name)) return name;
+  }
+}
+
+/**
+ * `x = await s.get(M, v.f)` or `await s.scalar(select(M).where(M.k == v.f))` in `for v in xs:` →
+ * one `select(M).where(M.k.in_([v.f for v in xs]))` before the loop, a dict by key, and
+ * `by_k.get(v.f)` in the loop. The key may read only the loop variable (it is evaluated for every
+ * element before the loop).
+ */
+function pyBatchedLookup(syntax: PythonFixSyntax, call: CallFact, node: PyNode, loop: LoopFact): Fix[] {
+  if (call.effect!.library !== 'sqlalchemy' || node.type !== 'call') return [];
+  const forLoop = pyForLoop(syntax, loop);
+  const callee = field(node, 'function');
+  const method = callee?.type === 'attribute' ? field(callee, 'attribute') : undefined;
+  const receiver = callee?.type === 'attribute' ? field(callee, 'object') : undefined;
+  if (!forLoop || !method || !receiver) return [];
+  const args = pyArgs(node);
+  let model: PyNode | undefined;
+  let column: string | undefined;
+  let key: PyNode | undefined;
+  if (PY_SQLALCHEMY_LOOKUPS.byPrimaryKey.has(syntax.src(method)) && args.length === 2 && args[0].type === 'identifier') {
+    // The primary key is assumed to be `id` (said in the title).
+    [model, key] = args;
+    column = 'id';
+  } else if (PY_SQLALCHEMY_LOOKUPS.byStatement.has(syntax.src(method)) && args.length === 1) {
+    const lookup = pyWhereEquals(syntax, args[0]);
+    if (!lookup) return [];
+    ({ model, column, key } = lookup);
+  }
+  if (!model || !column || !key || key.type === 'keyword_argument') return [];
+  if (pyIdentifiers(syntax, key).some((n) => n !== forLoop.variable)) return [];
+  const awaitNode = node.parent?.type === 'await' ? node.parent : undefined;
+  const M = syntax.src(model);
+  const select = syntax.fromImport('sqlalchemy', 'select', ['sqlmodel', 'sqlalchemy.future']);
+  // A name `select` of the file's own would be shadowed by the import.
+  if (select.edit && syntax.identifiers.has('select')) return [];
+  if (pyIdentifiers(syntax, receiver).includes(forLoop.variable)) return [];
+  const rows = pyFreshName(syntax, `${pySnake(M)}_rows`);
+  const byKey = pyFreshName(syntax, `${pySnake(M)}_by_${column}`);
+  const item = pySnake(M);
+  const indent = syntax.indentAt(forLoop.node.start);
+  const eol = syntax.eol;
+  const keyText = syntax.src(key);
+  const keys = keyText === forLoop.variable ? forLoop.iterable : `[${keyText} for ${forLoop.variable} in ${forLoop.iterable}]`;
+  const statement = `${select.name}(${M}).where(${M}.${column}.in_(${keys}))`;
+  const fetch = `${indent}${rows} = ${awaitNode ? 'await ' : ''}${syntax.src(receiver)}.scalars(`;
+  const before =
+    (fetch.length + statement.length + 1 <= 100 ? `${fetch}${statement})${eol}` : `${fetch}${eol}${indent}${syntax.indentUnit}${statement}${eol}${indent})${eol}`) +
+    `${indent}${byKey} = {${item}.${column}: ${item} for ${item} in ${rows}}${eol}`;
+  const replaced = awaitNode ?? node;
+  const at = syntax.lineStart(forLoop.node.start);
+  return [{
+    title: `Batch into one \`select(${M})\` with \`${M}.${column}.in_(…)\` before the loop and a dict lookup${column === 'id' && PY_SQLALCHEMY_LOOKUPS.byPrimaryKey.has(syntax.src(method)) ? ` (assumes the primary key is \`${M}.id\`)` : ' (one row per key: the last one wins)'}`,
+    applicability: 'unsafe',
+    edits: [
+      { span: { start: at, end: at }, newText: before },
+      { span: { start: replaced.start, end: replaced.end }, newText: `${byKey}.get(${keyText})` },
+      ...(select.edit ? [select.edit] : []),
+    ],
+  }];
+}
+
+/** `select(M).where(M.k == v)`: the model, the column and the compared value. */
+function pyWhereEquals(syntax: PythonFixSyntax, stmt: PyNode): { model: PyNode; column: string; key: PyNode } | undefined {
+  if (stmt.type !== 'call') return undefined;
+  const where = field(stmt, 'function');
+  if (where?.type !== 'attribute' || syntax.src(field(where, 'attribute') ?? where) !== 'where') return undefined;
+  const sel = field(where, 'object');
+  const conds = pyArgs(stmt);
+  if (sel?.type !== 'call' || !/^(select|\w+\.select)$/.test(syntax.src(field(sel, 'function') ?? sel)) || conds.length !== 1) return undefined;
+  const models = pyArgs(sel);
+  const cmp = conds[0];
+  if (models.length !== 1 || models[0].type !== 'identifier' || cmp.type !== 'comparison_operator') return undefined;
+  const ops = cmp.children.filter((c) => c.field === 'operator');
+  const sides = cmp.children.filter((c) => c.named && c.field !== 'operator' && c.type !== 'comment');
+  if (ops.length !== 1 || sides.length !== 2 || !/^\s*==\s*$/.test(syntax.text.slice(sides[0].end, sides[1].start))) return undefined;
+  const [left, right] = sides;
+  const M = syntax.src(models[0]);
+  const col = left.type === 'attribute' && syntax.src(field(left, 'object') ?? left) === M ? field(left, 'attribute') : undefined;
+  return col ? { model: models[0], column: syntax.src(col), key: right } : undefined;
+}
+
+/**
+ * `await v.awaitable_attrs.rel` in a loop over rows loaded by `select(M)` in the same function:
+ * load the relation with the rows (`select(M).options(selectinload(M.rel))`) and read `v.rel`.
+ */
+function pySelectinload(syntax: PythonFixSyntax, call: CallFact, node: PyNode, loop: LoopFact): Fix[] {
+  if (call.effect!.library !== 'sqlalchemy' || node.type !== 'attribute' || node.parent?.type !== 'await') return [];
+  const rel = field(node, 'attribute');
+  const attrs = field(node, 'object');
+  const owner = attrs?.type === 'attribute' && syntax.src(field(attrs, 'attribute') ?? attrs) === 'awaitable_attrs' ? field(attrs, 'object') : undefined;
+  if (!rel || owner?.type !== 'identifier') return [];
+  // The loop variable and the collection it walks.
+  const loopNode = syntax.nodeAt(loop.span);
+  const clause = loopNode?.type === 'for_statement' ? loopNode : loopNode?.children.find((c) => c.type === 'for_in_clause');
+  const left = clause ? field(clause, 'left') : undefined;
+  const right = clause ? field(clause, 'right') : undefined;
+  if (!left || !right || syntax.src(left) !== syntax.src(owner) || right.type !== 'identifier') return [];
+  // `users = (await db.scalars(select(User)…)).all()`: the assignment of the collection in this function.
+  const fn = syntax.ancestor(node, 'function_definition');
+  const assignment = fn ? pyLastAssignment(syntax, fn, syntax.src(right), right.start) : undefined;
+  const selectCall = assignment ? pyFind(assignment, (n) => n.type === 'call' && syntax.src(field(n, 'function') ?? n) === 'select') : undefined;
+  const models = selectCall ? pyArgs(selectCall) : [];
+  if (!selectCall || models.length !== 1 || models[0].type !== 'identifier') return [];
+  const M = syntax.src(models[0]);
+  const loader = syntax.fromImport('sqlalchemy.orm', 'selectinload');
+  return [{
+    title: `Load \`${M}.${syntax.src(rel)}\` with the rows: \`selectinload\` (one more query in all, instead of one per row)`,
+    applicability: 'unsafe',
+    edits: [
+      { span: { start: selectCall.end, end: selectCall.end }, newText: `.options(${loader.name}(${M}.${syntax.src(rel)}))` },
+      { span: { start: node.parent.start, end: node.parent.end }, newText: `${syntax.src(owner)}.${syntax.src(rel)}` },
+      ...(loader.edit ? [loader.edit] : []),
+    ],
+  }];
+}
+
+/** The right-hand side of the last `name = …` in `fn` before `before` (not inside nested functions). */
+function pyLastAssignment(syntax: PythonFixSyntax, fn: PyNode, name: string, before: number): PyNode | undefined {
+  let found: PyNode | undefined;
+  const stack = [...fn.children];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.start >= before) continue;
+    if (n.type === 'assignment') {
+      const left = field(n, 'left');
+      const right = field(n, 'right');
+      if (left && right && syntax.src(left) === name && (!found || n.start > found.start)) found = right;
+    }
+    stack.push(...n.children);
+  }
+  return found;
+}
+
+function pyFind(n: PyNode, test: (n: PyNode) => boolean): PyNode | undefined {
+  const stack = [n];
+  while (stack.length) {
+    const x = stack.shift()!;
+    if (test(x)) return x;
+    stack.push(...x.children);
+  }
+  return undefined;
+}
+
+/**
+ * asyncpg: a loop (or nested loops) whose whole body is `await c.execute(SQL, a, b)` →
+ * `await c.executemany(SQL, [(a, b) for … in …])`: one round trip; asyncpg runs it atomically.
+ */
+function pyExecutemany(syntax: PythonFixSyntax, call: CallFact, node: PyNode, loop: LoopFact): Fix[] {
+  const many = PY_EXECUTEMANY[call.effect!.library];
+  const callee = node.type === 'call' ? field(node, 'function') : undefined;
+  const method = callee?.type === 'attribute' ? field(callee, 'attribute') : undefined;
+  const target = method ? many?.[syntax.src(method)] : undefined;
+  if (!target || !callee || !method || node.parent?.type !== 'await') return [];
+  const args = pyArgs(node);
+  if (args.length < 2 || args.some((a) => /^(keyword_argument|list_splat|dictionary_splat)$/.test(a.type)) || !/^INSERT\b/i.test(pyStringValue(syntax, args[0]) ?? '')) return [];
+  // The statement must be the only statement of the loop body, through any nested single-statement loops.
+  const stmt = syntax.statementOf(node);
+  if (!stmt || stmt.type !== 'expression_statement' || pyUnparenthesised(stmt) !== node.parent) return [];
+  const clauses: string[] = [];
+  let outer: PyNode = stmt;
+  for (let p = stmt.parent; p?.type === 'block' && p.parent?.type === 'for_statement'; p = outer.parent) {
+    const forNode: PyNode = p.parent;
+    if (p.children.filter((c) => c.named && c.type !== 'comment').length !== 1 || forNode.children.some((c) => c.type === 'async' || c.field === 'alternative')) break;
+    const left = field(forNode, 'left');
+    const right = field(forNode, 'right');
+    if (!left || !right) return [];
+    clauses.unshift(`for ${syntax.src(left)} in ${syntax.src(right)}`);
+    outer = forNode;
+  }
+  if (outer === stmt || outer.start > loop.span.start) return [];
+  const row = args.slice(1).map((a) => syntax.src(a));
+  const tuple = row.length === 1 ? `(${row[0]},)` : `(${row.join(', ')})`;
+  const indent = syntax.indentAt(outer.start);
+  const inner = `${indent}${syntax.indentUnit}`;
+  const head = `${indent}await ${syntax.src(field(callee, 'object') ?? callee)}.${target}(`;
+  const rows = `[${tuple} ${clauses.join(' ')}]`;
+  const oneLine = `${head}${syntax.src(args[0])}, ${rows})`;
+  const call_ = oneLine.length <= 100 && !oneLine.includes('\n') ? oneLine : `${head}${syntax.eol}${inner}${syntax.src(args[0])},${syntax.eol}${inner}${rows},${syntax.eol}${indent})`;
+  // Comments inside the loops stay, above the call.
+  const comments = pyCommentsIn(outer).map((c) => `${indent}${syntax.src(c)}${syntax.eol}`).join('');
+  const text = `${comments}${call_}`;
+  return [{
+    title: `Send all rows in one \`${target}\` (one round trip; asyncpg applies them atomically)`,
+    applicability: 'unsafe',
+    edits: [{ span: { start: syntax.lineStart(outer.start), end: outer.end }, newText: text }],
+  }];
+}
+
+function pyCommentsIn(n: PyNode): PyNode[] {
+  const out: PyNode[] = [];
+  const stack = [n];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'comment') out.push(x);
+    stack.push(...x.children);
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+function pyUnparenthesised(stmt: PyNode): PyNode | undefined {
+  const inner = stmt.children.filter((c) => c.named && c.type !== 'comment');
+  return inner.length === 1 ? inner[0] : undefined;
+}
+
+/** The text of a plain string literal (no f-string interpolation), or undefined. */
+function pyStringValue(syntax: PythonFixSyntax, n: PyNode): string | undefined {
+  if (n.type !== 'string' || n.children.some((c) => c.type === 'interpolation')) return undefined;
+  return n.children.filter((c) => c.type === 'string_content').map((c) => syntax.src(c)).join('').trim();
+}
+
+/**
+ * `[await q(v) for v in xs]` on a pool-backed client → `await asyncio.gather(*[q(v) for v in xs])`:
+ * the queries run at once but are still N (the finding stays). Never on one connection or
+ * session (an AsyncSession cannot run two queries at once), nor through project helpers.
+ */
+function pyGather(syntax: PythonFixSyntax, call: CallFact, node: PyNode, loop: LoopFact): Fix[] {
+  if (call.connectionKey || !PY_GATHER_SAFE_LIBRARIES.has(call.effect!.library) || node.type !== 'call') return [];
+  const awaitNode = node.parent;
+  const comp = awaitNode?.parent;
+  if (awaitNode?.type !== 'await' || comp?.type !== 'list_comprehension' || awaitNode.field !== 'body' || comp.start !== loop.span.start) return [];
+  if (comp.children.filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause').length !== 1) return [];
+  const fn = syntax.ancestor(comp, 'function_definition');
+  if (!fn || !syntax.awaitLegalAt(comp, fn)) return [];
+  const asyncio = syntax.moduleName('asyncio');
+  const inner = `[${syntax.src(node)} ${syntax.src(comp.children.find((c) => c.type === 'for_in_clause')!)}]`;
+  const p = comp.parent;
+  const operand = p && ((p.type === 'attribute' && comp.field === 'object') || (p.type === 'subscript' && comp.field === 'value') || (p.type === 'call' && comp.field === 'function'));
+  const text = `await ${asyncio.name}.gather(*${inner})`;
+  return [{
+    title: `Run the queries concurrently with \`${asyncio.name}.gather\` (still one query per element; first error propagates)`,
+    applicability: 'unsafe',
+    keepsFinding: true,
+    edits: [{ span: { start: comp.start, end: comp.end }, newText: operand ? `(${text})` : text }, ...(asyncio.edit ? [asyncio.edit] : [])],
+  }];
 }

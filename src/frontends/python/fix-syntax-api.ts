@@ -31,6 +31,12 @@ export interface PythonFixSyntax extends FixSyntax {
    * that imports it when the module is not imported at the top of the file yet.
    */
   moduleName(module: string): { name: string; edit?: TextEdit };
+  /**
+   * The local name of `from <module> import <name>` (also when imported from one of `alsoFrom`,
+   * e.g. sqlmodel's `select`), and the edit that imports it when the file does not: added to an
+   * existing one-line `from <module> import …` in sorted place, else as a new line after the imports.
+   */
+  fromImport(module: string, name: string, alsoFrom?: string[]): { name: string; edit?: TextEdit };
   /** Names bound or read anywhere in the file (to pick a fresh name, or to avoid `_` when it is gettext). */
   readonly identifiers: ReadonlySet<string>;
 }

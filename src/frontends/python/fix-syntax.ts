@@ -83,14 +83,42 @@ class PythonSyntax extends TextSyntax implements PythonFixSyntax {
     return { name: module, edit: this.importEdit(module, imports) };
   }
 
+  fromImport(module: string, name: string, alsoFrom: string[] = []): { name: string; edit?: TextEdit } {
+    const imports = topImports(this.root);
+    let sameModule: PyNode | undefined;
+    for (const stmt of imports) {
+      if (stmt.type !== 'import_from_statement') continue;
+      const from = field(stmt, 'module_name');
+      const mod = from ? this.src(from) : '';
+      if (mod !== module && !alsoFrom.includes(mod)) continue;
+      if (mod === module) sameModule ??= stmt;
+      for (const item of namedChildren(stmt)) {
+        if (item.field !== 'name') continue;
+        if (item.type === 'dotted_name' && this.src(item) === name) return { name };
+        if (item.type === 'aliased_import' && this.src(field(item, 'name') ?? item) === name) return { name: this.src(field(item, 'alias') ?? item) };
+      }
+    }
+    const stmtText = sameModule ? this.src(sameModule) : '';
+    if (sameModule && !/[()\\\n]/.test(stmtText) && !/\bas\b/.test(stmtText.replace(/^from\s+\S+\s+import/, ''))) {
+      const names = namedChildren(sameModule).filter((c) => c.field === 'name');
+      const later = names.find((n) => this.src(n).toLowerCase() > name.toLowerCase());
+      if (later) return { name, edit: { span: { start: later.start, end: later.start }, newText: `${name}, ` } };
+      const lastName = names[names.length - 1];
+      return { name, edit: { span: { start: lastName.end, end: lastName.end }, newText: `, ${name}` } };
+    }
+    const line = `from ${module} import ${name}${this.eol}`;
+    const last = imports[imports.length - 1];
+    if (!last) return { name, edit: this.importEdit(module, imports, line) };
+    return { name, edit: { span: { start: this.lineEnd(last.end), end: this.lineEnd(last.end) }, newText: line } };
+  }
+
   /**
    * `import <module>` placed as isort would: in the standard-library group, before the first plain
    * import that sorts after it (plain imports before `from` imports); else as its own group before
    * the first group; with no imports, after the module docstring and `from __future__` imports.
    */
-  private importEdit(module: string, imports: PyNode[]): TextEdit {
+  private importEdit(module: string, imports: PyNode[], line = `import ${module}${this.eol}`): TextEdit {
     const eol = this.eol;
-    const line = `import ${module}${eol}`;
     const regular = imports.filter((s) => !isFutureImport(this, s));
     if (regular.length === 0) {
       const header = namedChildren(this.root).filter((s) => isFutureImport(this, s) || isDocstring(s, this.root));

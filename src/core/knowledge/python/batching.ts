@@ -1,0 +1,21 @@
+/**
+ * How per-element Python queries batch, for the fixes of `n-plus-one-query`. Keyed by the effect's
+ * library and the method called (the last part of the callee).
+ */
+
+/** SQLAlchemy session methods that look one row up: `get(M, pk)` by primary key, `scalar(select(M).where(M.k == v))` by column. */
+export const PY_SQLALCHEMY_LOOKUPS = {
+  byPrimaryKey: new Set(['get']),
+  byStatement: new Set(['scalar']),
+} as const;
+
+/** Per-row writes with a many-rows twin taking a list of argument tuples: asyncpg `execute` → `executemany`. */
+export const PY_EXECUTEMANY: Record<string, Record<string, string>> = {
+  asyncpg: { execute: 'executemany' },
+};
+
+/**
+ * Libraries whose clients are pools (or pool-backed), so that N awaits may run at once with
+ * `asyncio.gather`. A single connection, session or transaction (a call with a connection key) never is.
+ */
+export const PY_GATHER_SAFE_LIBRARIES: ReadonlySet<string> = new Set(['asyncpg', 'databases', 'redis', 'httpx', 'aiohttp']);
