@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { ExplainError, PgRunner, openEmbeddedRunner, parseConnectionString, readDotEnv, type EmbeddedRunner, type ExplainRunner } from '../../explain';
 
 /**
  * Which database explains a document's SQL, in the order DESIGN.md gives: the setting
  * `perflens.explain.connectionString`, else `DATABASE_URL` in the workspace folder's `.env`, else the
- * embedded PostgreSQL (PGlite) loaded with that folder's schema. In an untrusted workspace only the
+ * embedded PostgreSQL (PGlite) loaded with that folder's schema (or `perflens.explain.schemaPath`'s). In an untrusted workspace only the
  * user's own setting counts — a workspace must not be able to point the extension at a database —
  * and without one the embedded database is used.
  *
@@ -85,7 +85,11 @@ export class Databases {
 
   /** The embedded database for a folder: started once (with a progress notification), then reused. */
   private async embedded(folder: vscode.WorkspaceFolder | undefined): Promise<EmbeddedRunner> {
-    const schemaDir = folder && folder.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    const folderPath = folder && folder.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    // Reading schema files into an in-memory database is harmless, so this setting applies in
+    // untrusted workspaces too.
+    const schemaPath = vscode.workspace.getConfiguration('perflens.explain', folder?.uri).get<string>('schemaPath', '').trim();
+    const schemaDir = schemaPath ? (isAbsolute(schemaPath) || !folderPath ? schemaPath : join(folderPath, schemaPath)) : folderPath;
     let report: ((message: string) => void) | undefined;
     let done: (() => void) | undefined;
     const runner = openEmbeddedRunner({
