@@ -269,6 +269,7 @@ function pythonFixes(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[] {
   const fixes = [
     ...pySelectinload(syntax, call, node, loop),
     ...pyBatchedLookup(syntax, call, node, loop),
+    ...pyGroupedLookup(syntax, call, node, loop),
     ...pyExecutemany(syntax, call, node, loop),
     ...pyGather(syntax, call, node, loop),
   ];
@@ -379,6 +380,63 @@ function pyBatchedLookup(syntax: PythonFixSyntax, call: CallFact, node: PyNode, 
   }];
 }
 
+/**
+ * `(await s.scalars(select(M).where(M.k == v.f))).all()` (or `(await s.execute(…)).scalars().all()`)
+ * in `for v in xs:` → the rows of all keys in one query before the loop, grouped by `M.k` in a
+ * dict of lists, and `by_k.get(v.f, [])` in the loop.
+ */
+function pyGroupedLookup(syntax: PythonFixSyntax, call: CallFact, node: PyNode, loop: LoopFact): Fix[] {
+  if (call.effect!.library !== 'sqlalchemy' || node.type !== 'call') return [];
+  const forLoop = pyForLoop(syntax, loop);
+  const callee = field(node, 'function');
+  const method = callee?.type === 'attribute' ? syntax.src(field(callee, 'attribute') ?? callee) : '';
+  const receiver = callee?.type === 'attribute' ? field(callee, 'object') : undefined;
+  const args = pyArgs(node);
+  if (!forLoop || !receiver || (method !== 'scalars' && method !== 'execute') || args.length !== 1) return [];
+  const lookup = pyWhereEquals(syntax, args[0]);
+  if (!lookup || pyIdentifiers(syntax, lookup.key).some((n) => n !== forLoop.variable) || pyIdentifiers(syntax, receiver).includes(forLoop.variable)) return [];
+  // The whole expression that yields the list of rows.
+  const awaitNode = node.parent?.type === 'await' ? node.parent : undefined;
+  let rowsExpr: PyNode | undefined = awaitNode?.parent?.type === 'parenthesized_expression' ? awaitNode.parent : undefined;
+  const chain = method === 'execute' ? ['scalars', 'all'] : ['all'];
+  for (const name of chain) {
+    const attr: PyNode | null | undefined = rowsExpr?.parent;
+    const next = attr?.type === 'attribute' && rowsExpr!.field === 'object' && syntax.src(field(attr, 'attribute') ?? attr) === name ? attr.parent : undefined;
+    rowsExpr = next?.type === 'call' && pyArgs(next).length === 0 ? next : undefined;
+  }
+  if (!awaitNode || !rowsExpr) return [];
+  const { model, column, key } = lookup;
+  const M = syntax.src(model);
+  const select = syntax.fromImport('sqlalchemy', 'select', ['sqlmodel', 'sqlalchemy.future']);
+  if (select.edit && syntax.identifiers.has('select')) return [];
+  // A loop variable leaks into the function: it must not rebind a name in use.
+  const item = pyFreshName(syntax, pySnake(M));
+  const rows = pyFreshName(syntax, `${pySnake(M)}_rows`);
+  const byKey = pyFreshName(syntax, `${pySnake(M)}s_by_${column}`);
+  const indent = syntax.indentAt(forLoop.node.start);
+  const unit = syntax.indentUnit;
+  const eol = syntax.eol;
+  const keyText = syntax.src(key);
+  const keys = keyText === forLoop.variable ? forLoop.iterable : `[${keyText} for ${forLoop.variable} in ${forLoop.iterable}]`;
+  const statement = `${select.name}(${M}).where(${M}.${column}.in_(${keys}))`;
+  const fetch = `${indent}${rows} = await ${syntax.src(receiver)}.scalars(`;
+  const before =
+    (fetch.length + statement.length + 1 <= 100 ? `${fetch}${statement})${eol}` : `${fetch}${eol}${indent}${unit}${statement}${eol}${indent})${eol}`) +
+    `${indent}${byKey}: dict = {}${eol}` +
+    `${indent}for ${item} in ${rows}:${eol}` +
+    `${indent}${unit}${byKey}.setdefault(${item}.${column}, []).append(${item})${eol}`;
+  const at = syntax.lineStart(forLoop.node.start);
+  return [{
+    title: `Batch into one \`select(${M})\` with \`${M}.${column}.in_(…)\` before the loop, grouped by \`${column}\` in a dict (row order within a group may change)`,
+    applicability: 'unsafe',
+    edits: [
+      { span: { start: at, end: at }, newText: before },
+      { span: { start: rowsExpr.start, end: rowsExpr.end }, newText: `${byKey}.get(${keyText}, [])` },
+      ...(select.edit ? [select.edit] : []),
+    ],
+  }];
+}
+
 /** `select(M).where(M.k == v)`: the model, the column and the compared value. */
 function pyWhereEquals(syntax: PythonFixSyntax, stmt: PyNode): { model: PyNode; column: string; key: PyNode } | undefined {
   if (stmt.type !== 'call') return undefined;
@@ -477,6 +535,7 @@ function pyExecutemany(syntax: PythonFixSyntax, call: CallFact, node: PyNode, lo
   const stmt = syntax.statementOf(node);
   if (!stmt || stmt.type !== 'expression_statement' || pyUnparenthesised(stmt) !== node.parent) return [];
   const clauses: string[] = [];
+  const loops: { left: PyNode; right: PyNode }[] = [];
   let outer: PyNode = stmt;
   for (let p = stmt.parent; p?.type === 'block' && p.parent?.type === 'for_statement'; p = outer.parent) {
     const forNode: PyNode = p.parent;
@@ -485,6 +544,7 @@ function pyExecutemany(syntax: PythonFixSyntax, call: CallFact, node: PyNode, lo
     const right = field(forNode, 'right');
     if (!left || !right) return [];
     clauses.unshift(`for ${syntax.src(left)} in ${syntax.src(right)}`);
+    loops.unshift({ left, right });
     outer = forNode;
   }
   if (outer === stmt || outer.start > loop.span.start) return [];
@@ -493,7 +553,9 @@ function pyExecutemany(syntax: PythonFixSyntax, call: CallFact, node: PyNode, lo
   const indent = syntax.indentAt(outer.start);
   const inner = `${indent}${syntax.indentUnit}`;
   const head = `${indent}await ${syntax.src(field(callee, 'object') ?? callee)}.${target}(`;
-  const rows = `[${tuple} ${clauses.join(' ')}]`;
+  // `for a, b in pairs: execute(sql, a, b)`: the rows are `pairs` as they are.
+  const same = loops.length === 1 && syntax.src(loops[0].left).replace(/[()\s]/g, '') === row.join(',').replace(/\s/g, '');
+  const rows = same ? syntax.src(loops[0].right) : `[${tuple} ${clauses.join(' ')}]`;
   const oneLine = `${head}${syntax.src(args[0])}, ${rows})`;
   const call_ = oneLine.length <= 100 && !oneLine.includes('\n') ? oneLine : `${head}${syntax.eol}${inner}${syntax.src(args[0])},${syntax.eol}${inner}${rows},${syntax.eol}${indent})`;
   // Comments inside the loops stay, above the call.
