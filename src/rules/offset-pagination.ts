@@ -2,6 +2,8 @@ import { defineRule } from '../core/rule';
 import type { RuleContext } from '../core/rule';
 import type { Fix } from '../core/finding';
 import type { OffsetFact } from '../core/model';
+import type { TextEdit } from '../core/finding';
+import { isTsFixSyntax } from '../frontends/typescript/fix-syntax-api';
 import type { Related } from '../core/finding';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
@@ -88,9 +90,49 @@ function fixesFor(ctx: RuleContext, off: OffsetFact): Fix[] {
   return ctx.facts.language === 'python' ? pythonFixes(ctx, off) : typescriptFixes(ctx, off);
 }
 
-/** TypeScript/JavaScript: keyset paging sketch (Prisma `cursor`, `where(id > after)`, SQL row comparison). */
-function typescriptFixes(_ctx: RuleContext, _off: OffsetFact): Fix[] {
-  return [];
+/**
+ * TypeScript/JavaScript: a keyset sketch for Prisma — `skip: f(page)` → a `cursor` on `id` with
+ * `skip: 1` past it, the ORDER BY gaining `id` as tie-breaker, and the parameter `page` → `after`
+ * (the last `id` the client saw). Offered only when the offset comes from a parameter of the
+ * function used nowhere else and the order is one plain key (or none); always unsafe: the API changes.
+ */
+function typescriptFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
+  const syntax = ctx.syntax;
+  if (!isTsFixSyntax(syntax) || !off.source || off.style !== 'property' || off.library !== 'prisma' || off.keyword !== 'skip') return [];
+  const prop = syntax.propertyAt(off.span.start);
+  const args = prop && syntax.objectAt(prop.parent);
+  const param = syntax.parameterOf(off.span.start, off.source.name);
+  if (!prop?.value || !args || !param || param.hasInitializer || syntax.text.slice(param.span.start, param.span.end).startsWith('...')) return [];
+  if (param.span.start !== off.source.span.start) return [];
+  // The parameter must feed only the offset: every other use would need a decision.
+  const usesInValue = prop.value.names.filter((n) => n === param.name).length;
+  if (usesInValue !== 1 || param.usesInBody !== 1 || !syntax.isNameFreeIn(off.span.start, 'after')) return [];
+  if (!args.properties.some((p) => p.name === 'take') || args.properties.some((p) => p.name === 'cursor' || !p.name)) return [];
+  const edits: TextEdit[] = [];
+  const order = args.properties.find((p) => p.name === 'orderBy');
+  let key = 'id';
+  const sep = args.multiline ? `,${syntax.eol}${syntax.indentAt(prop.span.start)}` : ', ';
+  if (order) {
+    const o = order.value?.object;
+    const only = o?.properties.length === 1 ? o.properties[0] : undefined;
+    const dir = only?.value?.isStringLiteral;
+    if (!only?.name || (dir !== 'asc' && dir !== 'desc')) return [];
+    key = only.name;
+    if (key !== 'id') edits.push({ span: order.value!.span, newText: `[{ ${key}: '${dir}' }, { id: '${dir}' }]` });
+  }
+  // Without an order there are no pages to speak of: order by `id`, written where `skip` was.
+  const addOrder = order ? '' : `orderBy: { id: 'asc' }${sep}`;
+  const type = syntax.language === 'typescript' ? (param.type ? `: ${param.type}` : '') : '';
+  const optional = syntax.language === 'typescript' && !param.requiredAfter ? '?' : '';
+  const declared = syntax.language === 'typescript' && param.requiredAfter && param.type ? `after: ${param.type} | undefined` : `after${optional}${type}`;
+  edits.push({ span: param.span, newText: declared });
+  edits.push({ span: prop.span, newText: `${addOrder}cursor: after === undefined ? undefined : { id: after }${sep}skip: after === undefined ? 0 : 1` });
+  const index = key === 'id' ? '' : `; add an index on \`(${key}, id)\``;
+  return [{
+    title: `Page with a Prisma \`cursor\` on \`id\` (changes the API: \`${param.name}\` becomes \`after\`, the last \`id\` the client saw${index})`,
+    applicability: 'unsafe',
+    edits,
+  }];
 }
 
 /** Python: keyset paging sketch (`where(M.id > after)` + `order_by` + `limit`). */

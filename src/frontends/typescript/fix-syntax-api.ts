@@ -19,10 +19,14 @@ export interface TsFixSyntax extends FixSyntax {
   propertyAt(offset: number): TsProperty | undefined;
   /** `await` may be written at `offset`: inside an async function body (not a parameter, not a nested function). */
   awaitAllowedAt(offset: number): boolean;
+  /** The object literal whose span is exactly `span`. */
+  objectAt(span: Span): TsObject | undefined;
   /** The parameter named `name` of the function that contains `offset`. */
   parameterOf(offset: number, name: string): TsParameter | undefined;
   /** Identifier `name` is not used anywhere in the file (so a new declaration cannot shadow or clash). */
   isNameFree(name: string): boolean;
+  /** Identifier `name` is not used in the function that contains `offset` (a new parameter or local there cannot clash). */
+  isNameFreeIn(offset: number, name: string): boolean;
   /** What a callee identifier or `ns.member` refers to among the file's imports and requires. */
   resolveImport(callee: Span): ImportedName | undefined;
   /** Module-level bindings: how the file imports things, and where a new import goes. */
@@ -117,6 +121,10 @@ export interface TsParameter {
   type?: string;
   optional: boolean;
   hasInitializer: boolean;
+  /** A required parameter follows (so this one cannot become `name?`). */
+  requiredAfter: boolean;
+  /** How often the function body reads the name (shorthand `{ name }` included). */
+  usesInBody: number;
 }
 
 /** `module` is written without `node:`; `name` is the export (`default`, `*` for a namespace). */

@@ -300,9 +300,45 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
     let n: ts.Node | undefined = this.innermostAt(offset);
     while (n && !ts.isFunctionLike(n)) n = n.parent;
     if (!n) return undefined;
-    const p = (n as ts.SignatureDeclaration).parameters.find((x) => ts.isIdentifier(x.name) && x.name.text === name);
-    if (!p) return undefined;
-    return { span: spanOf(p, this.sf), name, type: p.type?.getText(this.sf), optional: !!p.questionToken, hasInitializer: !!p.initializer };
+    const params = (n as ts.SignatureDeclaration).parameters;
+    const i = params.findIndex((x) => ts.isIdentifier(x.name) && x.name.text === name);
+    if (i < 0) return undefined;
+    const p = params[i];
+    const body = (n as ts.FunctionLikeDeclaration).body;
+    let uses = 0;
+    const count = (x: ts.Node): void => {
+      if (ts.isIdentifier(x) && x.text === name && !(ts.isPropertyAccessExpression(x.parent) && x.parent.name === x) && !(ts.isPropertyAssignment(x.parent) && x.parent.name === x)) uses++;
+      ts.forEachChild(x, count);
+    };
+    if (body) count(body);
+    return {
+      span: spanOf(p, this.sf),
+      name,
+      type: p.type?.getText(this.sf),
+      optional: !!p.questionToken,
+      hasInitializer: !!p.initializer,
+      requiredAfter: params.slice(i + 1).some((x) => !x.questionToken && !x.initializer && !x.dotDotDotToken),
+      usesInBody: uses,
+    };
+  }
+
+  isNameFreeIn(offset: number, name: string): boolean {
+    let fn: ts.Node | undefined = this.innermostAt(offset);
+    while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+    if (!fn) return this.isNameFree(name);
+    let used = false;
+    const visit = (x: ts.Node): void => {
+      if (used) return;
+      if (ts.isIdentifier(x) && x.text === name) used = true;
+      else ts.forEachChild(x, visit);
+    };
+    visit(fn);
+    return !used && !GLOBALS.has(name);
+  }
+
+  objectAt(span: Span): TsObject | undefined {
+    const o = this.nodeAt(span, ts.isObjectLiteralExpression);
+    return o && this.describeObject(o);
   }
 
   isNameFree(name: string): boolean {
