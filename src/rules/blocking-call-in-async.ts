@@ -68,8 +68,10 @@ async def rates():
         response = await client.get("https://api.example.com/rates")
     return response.json()`,
     },
-    fixSafety:
+    fixSafety: [
       'Replacing a call with the async API of the same library (`fs.promises.readFile`, `asyncio.sleep`) keeps behaviour apart from no longer blocking: safe. Moving a call to a thread (`asyncio.to_thread`) is safe too. Switching HTTP clients changes the API used and is left to you.',
+      'Python: `time.sleep(x)` → `await asyncio.sleep(x)` is safe (the same wait, without blocking the loop). A blocking module function (`requests.get`, `httpx.get`, `subprocess.run`, `os.system`, `shutil.rmtree`, `urllib.request.urlopen`), a pathlib read or write, and `open(p).read()` move to a worker thread with `await asyncio.to_thread(…)`: the same call with the same arguments, result and exceptions, so that is safe too; the title names the long-term async replacement (`httpx.AsyncClient`, `asyncio.create_subprocess_exec`). Methods of a shared client (`requests.Session`, `httpx.Client`) and calls of project helpers also move to a thread, as unsafe fixes: the client is then used from several threads, and everything the helper does runs off the loop. No fix where `await` cannot be written (a lambda, a nested `def`, a generator expression), for a call in a `with` item (its body would keep blocking), or for synchronous database, Redis and SMTP clients (switch to their async drivers). `import asyncio` is added once, in the standard-library import group.',
+    ].join('\n\n'),
   },
   check(ctx) {
     const { facts } = ctx;

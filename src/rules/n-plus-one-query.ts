@@ -68,8 +68,10 @@ from sqlalchemy.orm import selectinload
 async def list_users(db: AsyncSession):
     return (await db.scalars(select(User).options(selectinload(User.orders)).limit(50))).all()`,
     },
-    fixSafety:
+    fixSafety: [
       'Batching changes the order of results and how missing rows show up (a `Map` lookup yields `undefined` instead of a query returning null), so batched rewrites are unsafe fixes: review them. Eager loading with `include`/`selectinload` is also offered as unsafe.',
+      'Python: a lookup by key in a `for` loop (`await session.get(M, v.f)`, `await session.scalar(select(M).where(M.k == v.f))`) becomes one `select(M).where(M.k.in_([…]))` before the loop and a dict lookup whose `.get` returns `None` for a missing row, as the query did; `session.get` is batched on `M.id`, which the title says. A one-to-many lookup (`(await session.scalars(select(M).where(M.k == v.f))).all()`) is grouped into a dict of lists. `await v.awaitable_attrs.rel` over rows loaded by `select(M)` in the same function becomes `selectinload(M.rel)` on that query. A loop whose only statement is an asyncpg `execute` of an INSERT becomes one `executemany`, which asyncpg applies atomically (the loop did not). All of these are unsafe: rows come back in another order, several rows per key collapse to one, and the loop’s collection is read twice. A list comprehension of awaits on a pool-backed client (an asyncpg pool, Redis, httpx) may run them with `asyncio.gather` — still N queries, so the finding stays, and the first error propagates; it is never offered on one AsyncSession or connection, which cannot run queries concurrently, nor through project helpers that may share one.',
+    ].join('\n\n'),
   },
   check(ctx) {
     const { facts } = ctx;

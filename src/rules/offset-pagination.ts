@@ -58,8 +58,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 async def list_posts(db: AsyncSession, after: int = 0, limit: int = 50):
     return (await db.scalars(select(Post).where(Post.id > after).order_by(Post.id).limit(limit))).all()`,
     },
-    fixSafety:
+    fixSafety: [
       'Keyset pagination changes the API — clients pass the last key they saw instead of a page number — so the rewrite is always unsafe. Add an index on the ORDER BY key when it is not the primary key.',
+      'Python: for a SQLAlchemy `.offset(skip)` in a chain with a `limit` and one ascending `order_by` key (or a `select(M)` without an order, then paged by `M.id`), the sketch replaces `.offset(skip)` with `.where(key > after)` and renames the parameter `skip` to `after`, the last key the client saw; it is offered only when that parameter feeds nothing else. Descending orders, several keys and raw SQL get no rewrite: they need decisions about ties and the first page.',
+    ].join('\n\n'),
   },
   check(ctx) {
     for (const off of ctx.facts.offsets) {

@@ -58,8 +58,10 @@ async def profile(client: httpx.AsyncClient, user_id: int):
     user, settings = await asyncio.gather(client.get(f"/users/{user_id}"), client.get(f"/settings/{user_id}"))
     return user.json(), settings.json()`,
     },
-    fixSafety:
+    fixSafety: [
       '`Promise.all` rejects as soon as one promise rejects while the others keep running, and `asyncio.gather` behaves likewise; side effects may interleave. The rewrite is therefore unsafe: review it.',
+      'Python: `a, b = await asyncio.gather(x(), y())` replaces the group. Annotated targets keep their type as a bare declaration before it (`a: T`); statements between the awaits that use one of the results move after the gather, the others before it; comments are kept. It is offered for plain `x = await …` and `await …` statements only (not `+=`, chained targets or `return await …`), and never across one AsyncSession, which the rule does not group. Unsafe for the reason above: the first exception propagates from `gather` while the other awaitables keep running.',
+    ].join('\n\n'),
   },
   check(ctx) {
     const { facts } = ctx;
