@@ -217,7 +217,7 @@ function tsBatchLookup(facts: FileFacts, syntax: TsFixSyntax, call: CallFact, lo
   const semi = syntax.semicolons ? ';' : '';
   const before =
     `const ${rows} = await ${c.receiver.text}.${lookup.batchMethod}(${criteria})${semi}${syntax.eol}` +
-    `${indent}const ${byKey} = new Map(${rows}.map((${singular}) => [${singular}.${key}, ${singular}]))${semi}${syntax.eol}${indent}`;
+    `${indent}const ${byKey} = new Map(${rows}.map((${singular}) => [${lookup.keyRead === 'get' ? `${singular}.get('${key}')` : `${singular}.${key}`}, ${singular}]))${semi}${syntax.eol}${indent}`;
   edits.push({ span: { start: l.statement.start, end: l.statement.start }, newText: before });
   // `findUnique` resolves to null for a missing row; `Map.get` to undefined.
   const lookupText = `${byKey}.get(${keyValue.text}) ?? null`;
@@ -234,11 +234,13 @@ function tsBatchLookup(facts: FileFacts, syntax: TsFixSyntax, call: CallFact, lo
  * from one iteration to the next, or where `await` is not allowed.
  */
 function tsPromiseAllLoop(facts: FileFacts, syntax: TsFixSyntax, call: CallFact, loop: LoopFact, l: TsLoop): Fix | undefined {
-  if (l.kind !== 'for-of' || l.isAwait || !l.variable || !l.iterable.simple || !l.body.block || l.bodyExits || call.connectionKey) return undefined;
+  if (l.kind !== 'for-of' || l.isAwait || !l.variable || !l.iterable.simple || !l.body.block || l.bodyExits || l.mutatesOuter || call.connectionKey) return undefined;
   // Only reads: concurrent writes can deadlock or depend on their order, and a unit of work
   // (MikroORM's `em`) must not flush concurrently.
   const inBody = (x: CallFact) => x.span.start >= l.body.span.start && x.span.end <= l.body.span.end;
   if (facts.calls.some((x) => inBody(x) && x.effect?.kind === 'query' && (x.operation !== 'read' || x.effect.library === 'mikroorm' || x.connectionKey))) return undefined;
+  // Locks (`pg_advisory_lock`, `FOR UPDATE`, `.forUpdate()`) taken concurrently on pooled connections are not the same locks.
+  if (/lock|for\s+update/i.test(syntax.text.slice(l.body.span.start, l.body.span.end))) return undefined;
   if (!syntax.awaitAllowedAt(l.span.start)) return undefined;
   // State carried across iterations (`total += …`, `last = row`) makes the order matter.
   if (loop.carriedNames.length) return undefined;

@@ -113,6 +113,8 @@ export interface TsLoop {
   statement: Span;
   /** The body breaks, continues, returns or yields (not inside nested functions). */
   bodyExits: boolean;
+  /** The body adds to or reorders a collection declared outside it (`out.push(…)`). */
+  mutatesOuter: boolean;
 }
 
 export interface TsParameter {

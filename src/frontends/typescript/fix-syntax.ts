@@ -244,6 +244,7 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
         body: { span: spanOf(n.statement, sf), text: n.statement.getText(sf), block: ts.isBlock(n.statement) },
         statement: spanOf(n, sf),
         bodyExits: containsExit(n.statement, true),
+        mutatesOuter: mutatesOuter(n.statement, variable),
       };
     }
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
@@ -268,6 +269,7 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
         body: body ?? { span: spanOf(n, sf), text: '', block: false },
         statement: spanOf(st, sf),
         bodyExits,
+        mutatesOuter: cb ? mutatesOuter(cb, variable) : true,
       };
     }
     return {
@@ -278,6 +280,7 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
       body: { span: spanOf(n, sf), text: '', block: false },
       statement: spanOf(n, sf),
       bodyExits: true,
+      mutatesOuter: true,
     };
   }
 
@@ -604,6 +607,39 @@ function containsExit(root: ts.Node, loopBody = false): boolean {
     ts.forEachChild(n, (c) => visit(c, n === root ? false : inner));
   };
   visit(root, false);
+  return found;
+}
+
+const MUTATORS = new Set(['push', 'unshift', 'splice', 'set', 'add', 'delete', 'clear', 'sort', 'reverse', 'pop', 'shift']);
+
+/**
+ * The body changes a collection it did not declare (`out.push(…)`, `seen.add(…)`, `byId[k] = …`): run
+ * concurrently, the order of its elements would follow completion order instead of the loop's.
+ */
+function mutatesOuter(body: ts.Node, variable: string | undefined): boolean {
+  const declared = new Set<string>();
+  const collect = (n: ts.Node): void => {
+    if ((ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isBindingElement(n)) && ts.isIdentifier(n.name)) declared.add(n.name.text);
+    ts.forEachChild(n, collect);
+  };
+  collect(body);
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATORS.has(n.expression.name.text)) {
+      let root: ts.Expression = n.expression.expression;
+      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = root.expression;
+      const name = ts.isIdentifier(root) ? root.text : root.kind === ts.SyntaxKind.ThisKeyword ? 'this' : undefined;
+      if (!name || (!declared.has(name) && name !== variable)) found = true;
+    }
+    // `groups[id] = …` on an outer object: its keys would be inserted in completion order.
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(n.left)) {
+      const root = n.left.expression;
+      if (!ts.isIdentifier(root) || (!declared.has(root.text) && root.text !== variable)) found = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
   return found;
 }
 

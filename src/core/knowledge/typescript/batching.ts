@@ -14,6 +14,8 @@ export interface BatchLookup {
   keysAs: 'prisma-in' | 'typeorm-In' | 'array';
   /** The lookup may match several rows and returns the first: which one wins can change. */
   firstOfMany?: boolean;
+  /** How a row's key is read: `row.k`, or `row.get('k')` (Sequelize models defined with `define` declare no fields). */
+  keyRead?: 'property' | 'get';
 }
 
 export const TS_BATCH_LOOKUPS: Readonly<Record<string, Readonly<Record<string, BatchLookup>>>> = {
@@ -27,6 +29,6 @@ export const TS_BATCH_LOOKUPS: Readonly<Record<string, Readonly<Record<string, B
   },
   sequelize: {
     // Sequelize turns an array value into `IN (…)`; the primary key is assumed to be `id`.
-    findByPk: { keyIn: 'primaryKey', batchMethod: 'findAll', keysAs: 'array' },
+    findByPk: { keyIn: 'primaryKey', batchMethod: 'findAll', keysAs: 'array', keyRead: 'get' },
   },
 };
