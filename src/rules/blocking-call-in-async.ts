@@ -200,19 +200,29 @@ function pythonFixes(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] 
   if (!node || !syntax.awaitLegalAt(node, fn.span) || pyInWithItem(syntax, node)) return [];
   const args = field(node, 'arguments');
   if (args?.type !== 'argument_list') return [];
-  const argText = syntax.src(args).slice(1, -1).trim().replace(/,$/, '');
   const callee = syntax.src(call.calleeSpan);
   const asyncio = syntax.moduleName('asyncio');
   const imports = asyncio.edit ? [asyncio.edit] : [];
-  const thread = (fnText: string, args: string) => `${asyncio.name}.to_thread(${fnText}${args ? `, ${args}` : ''})`;
-  const awaited = (at: PyNode, expr: string) => ({ span: { start: at.start, end: at.end }, newText: pyAwait(at, expr) });
+  const operand = pyAwaitOperand(node);
+  // `f(a, b)` → `await asyncio.to_thread(f, a, b)`: the argument list is edited in place, so a
+  // multi-line call keeps its layout and comments.
+  const inThread = (): Fix['edits'] => {
+    const open = args.start;
+    const empty = args.children.every((c) => c.type === 'comment') && /^\(\s*\)$/.test(syntax.src(args));
+    const after = syntax.text[open + 1];
+    return [
+      { span: { start: node.start, end: node.start }, newText: `${operand ? '(' : ''}await ${asyncio.name}.to_thread(` },
+      { span: { start: open, end: empty ? args.end - 1 : open + 1 }, newText: empty ? '' : after === ' ' || after === '\n' || after === '\r' || after === '\t' ? ',' : ', ' },
+      ...(operand ? [{ span: { start: node.end, end: node.end }, newText: ')' }] : []),
+    ];
+  };
 
   // A helper of the project: all of it moves to a thread, whatever else it touches.
   if (effect.via) {
     return [{
       title: `Run \`${shorten(callee)}\` in a thread with \`await ${asyncio.name}.to_thread\` (all of it then runs off the event loop)`,
       applicability: 'unsafe',
-      edits: [awaited(node, thread(callee, argText)), ...imports],
+      edits: [...inThread(), ...imports],
     }];
   }
   const known = PY_ASYNC_ALTERNATIVES[effect.library];
@@ -223,7 +233,11 @@ function pythonFixes(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] 
     return [{
       title: `Use \`await ${target.name}.${twin.name}\``,
       applicability: 'safe',
-      edits: [awaited(node, `${target.name}.${twin.name}(${argText})`), ...(target.edit ? [target.edit] : [])],
+      edits: [
+        { span: { start: node.start, end: call.calleeSpan.end }, newText: `${operand ? '(' : ''}await ${target.name}.${twin.name}` },
+        ...(operand ? [{ span: { start: node.end, end: node.end }, newText: ')' }] : []),
+        ...(target.edit ? [target.edit] : []),
+      ],
     }];
   }
   const longTerm = known.longTerm ? `; long-term: \`${known.longTerm}\`` : '';
@@ -235,21 +249,21 @@ function pythonFixes(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] 
     return [{
       title: `Run \`${shorten(syntax.src(chain))}\` in a thread with \`await ${asyncio.name}.to_thread\``,
       applicability: 'safe',
-      edits: [awaited(chain, thread(`lambda: ${syntax.src(chain)}`, '')), ...imports],
+      edits: [{ span: { start: chain.start, end: chain.end }, newText: pyAwait(chain, `${asyncio.name}.to_thread(lambda: ${syntax.src(chain)})`) }, ...imports],
     }];
   }
   if (known.thread && (moduleFunction || (known.thread === 'functions-and-paths' && effect.library === 'pathlib'))) {
     return [{
       title: `Run \`${shorten(callee)}\` in a thread with \`await ${asyncio.name}.to_thread\`${longTerm ? ` (${longTerm.slice(2)})` : ''}`,
       applicability: 'safe',
-      edits: [awaited(node, thread(callee, argText)), ...imports],
+      edits: [...inThread(), ...imports],
     }];
   }
   if (known.threadInstances) {
     return [{
       title: `Run \`${shorten(callee)}\` in a thread with \`await ${asyncio.name}.to_thread\` (the \`${known.threadInstances}\` is then used from worker threads${longTerm})`,
       applicability: 'unsafe',
-      edits: [awaited(node, thread(callee, argText)), ...imports],
+      edits: [...inThread(), ...imports],
     }];
   }
   return [];
@@ -257,9 +271,13 @@ function pythonFixes(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] 
 
 /** `await <expr>`, parenthesised where the expression is the object of `.attr`, `[i]` or a call. */
 function pyAwait(at: PyNode, expr: string): string {
+  return pyAwaitOperand(at) ? `(await ${expr})` : `await ${expr}`;
+}
+
+/** `x` is the object of `x.attr`, `x[i]` or `x(…)`: `await x` there needs parentheses. */
+function pyAwaitOperand(at: PyNode): boolean {
   const p = at.parent;
-  const operand = p && ((p.type === 'attribute' && at.field === 'object') || (p.type === 'subscript' && at.field === 'value') || (p.type === 'call' && at.field === 'function'));
-  return operand ? `(await ${expr})` : `await ${expr}`;
+  return !!p && ((p.type === 'attribute' && at.field === 'object') || (p.type === 'subscript' && at.field === 'value') || (p.type === 'call' && at.field === 'function'));
 }
 
 /** The call sits in a `with` item: the body keeps using what it opened, on the loop. */
