@@ -37,6 +37,8 @@ export interface FileAnalysis {
   /** The perflens config that applies to the file (rules set to `off` there stay off). */
   config: Config;
   language: Language;
+  /** The parser's syntax tree was analysed (no second parse); false when the text was parsed again. */
+  reusedParse: boolean;
 }
 
 /**
@@ -67,24 +69,44 @@ function analyzeUncached(source: LintedSource, filename: string, settings: Perfl
   const project = settings.crossFile === false ? undefined : projectIndex(settings.root ? path.resolve(settings.root) : projectRootFor(file));
   const sf = sourceFileOf(source);
   if (!sf) {
-    // Another parser (espree): the same engine on the text, parsed by the TypeScript front-end.
-    return { result: analyze({ file, text: source.text, language: lang, config, project }), config, language: lang };
+    // Another parser (espree), or another TypeScript: the same engine on the text, parsed by our front-end.
+    return { result: analyze({ file, text: source.text, language: lang, config, project }), config, language: lang, reusedParse: false };
   }
   let facts: FileFacts;
   try {
     facts = extractFromSourceFile(sf, file, lang, config, project);
   } catch (err) {
     // Nested deeper than this thread's stack: `analyze` retries on a big-stack worker.
-    if (isStackOverflow(err)) return { result: analyze({ file, text: source.text, language: lang, config, project }), config, language: lang };
+    if (isStackOverflow(err)) return { result: analyze({ file, text: source.text, language: lang, config, project }), config, language: lang, reusedParse: false };
     throw err;
   }
   linkFactsSafely(facts, project);
-  return { result: checkFacts(facts, config), config, language: lang };
+  return { result: checkFacts(facts, config), config, language: lang, reusedParse: true };
 }
 
-/** The `ts.SourceFile` that `@typescript-eslint/parser` built for this file, if it was that parser. */
+/**
+ * The `ts.SourceFile` that `@typescript-eslint/parser` built for this file — if it was that parser,
+ * and it ran on this package's copy of TypeScript. A project may give the parser another TypeScript
+ * version, whose syntax kinds are numbered differently; such a tree is not ours to walk, and the text is
+ * parsed again with our compiler instead (correct, at the cost of a second parse).
+ */
 function sourceFileOf(source: LintedSource): ts.SourceFile | undefined {
   const node = source.parserServices?.esTreeNodeToTSNodeMap?.get(source.ast) as ts.SourceFile | undefined;
-  // The map is keyed by the ESTree Program; it must give the whole file, with the same text ESLint has.
-  return node && typeof node.text === 'string' && node.text === source.text && 'statements' in node ? node : undefined;
+  if (!node || typeof node !== 'object' || Object.getPrototypeOf(node) !== ourSourceFilePrototype()) return undefined;
+  // The map is keyed by the ESTree Program; it must give the whole file, with the text ESLint has.
+  return node.kind === tsModule().SyntaxKind.SourceFile && node.text === source.text ? node : undefined;
+}
+
+let prototype: object | undefined;
+
+/** Nodes of one TypeScript module instance share constructors: one tiny parse tells ours apart. */
+function ourSourceFilePrototype(): object {
+  const t = tsModule();
+  prototype ??= Object.getPrototypeOf(t.createSourceFile('probe.ts', '', t.ScriptTarget.Latest)) as object;
+  return prototype;
+}
+
+function tsModule(): typeof ts {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('typescript') as typeof ts;
 }

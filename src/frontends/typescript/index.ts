@@ -6,7 +6,7 @@ import type { FileSummary, ProjectIndex } from '../../core/project';
 import { fileSummary, linkFacts } from '../../core/link';
 import { Extractor } from './extract';
 import { typescriptFixSyntax } from './fix-syntax';
-import { parseDiagnostics, parseFile } from './parse';
+import { parseDiagnostics, parseFile, rememberParse } from './parse';
 
 function extractFacts(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileFacts {
   return extractFromSourceFile(parseFile(file, text), file, language, config, project);
@@ -17,6 +17,7 @@ function extractFacts(file: string, text: string, language: Language, config: Co
  * `@typescript-eslint/parser` built, so the file is not parsed a second time.
  */
 export function extractFromSourceFile(sf: ts.SourceFile, file: string, language: Language, config: Config, project?: ProjectIndex): FileFacts {
+  rememberParse(file, sf.text, sf);
   const { facts } = new Extractor(sf, file, language, config, project).run();
   const diagnostics = parseDiagnostics(sf);
   if (diagnostics.length) {

@@ -33,6 +33,15 @@ export function parseFile(file: string, text: string): ts.SourceFile {
   return sf;
 }
 
+/** Keeps a tree parsed elsewhere (the ESLint parser's) so that spelling fixes does not parse the text again. */
+export function rememberParse(file: string, text: string, sf: ts.SourceFile): void {
+  const hit = cache.get(file);
+  if (hit && hit.text === text && hit.sf === sf) return;
+  cache.delete(file);
+  cache.set(file, { text, sf });
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+}
+
 /** Syntax errors the parser tolerated, for the note that says the file was analysed partially. */
 export function parseDiagnostics(sf: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
   return (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
