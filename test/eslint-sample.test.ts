@@ -136,6 +136,27 @@ describe('eslint plugin: ESLint 9 and 10 on a sample project agree with `perflen
     assert.ok(rows.some((r) => r.rule === 'offset-pagination' && r.message.severity === 1), 'other rules keep the recommended severity');
   });
 
+  it('a long-running ESLint sees a helper in another file change (the project summary is refreshed)', async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-eslint-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.perflens.json'), '{}');
+      fs.writeFileSync(path.join(dir, 'helper.ts'), 'export function load(id: string) {\n  return id;\n}\n');
+      fs.writeFileSync(path.join(dir, 'caller.ts'), "import { load } from './helper';\nexport async function all(ids: string[]) {\n  for (const id of ids) await load(id);\n}\n");
+      const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended] });
+      const lint = async () => eslintRows(await eslint.lintFiles(['caller.ts'])).map((r) => `${r.line} ${r.rule}`);
+      assert.deepStrictEqual(await lint(), []);
+      fs.writeFileSync(
+        path.join(dir, 'helper.ts'),
+        "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function load(id: string) {\n  return pool.query('SELECT * FROM users WHERE id = $1', [id]);\n}\n",
+      );
+      // Times are compared at most every two seconds.
+      await new Promise((r) => setTimeout(r, 2100));
+      assert.deepStrictEqual(await lint(), ['3 n-plus-one-query']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a rule turned off in the project\'s perflens config stays off under ESLint', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-eslint-'));
     try {

@@ -18,7 +18,10 @@ import { LINK_ROUNDS, ProjectSession } from '../core/project-session';
 /** A project: its root folder and the summaries of its files. */
 interface CachedProject {
   index: SummaryIndex;
-  /** Files and the modification times they were summarised at. */
+  /**
+   * Files and their folders (up to the root), with the modification times they had when summarised:
+   * an edited or deleted file changes its own time, a file added or removed changes its folder's.
+   */
   mtimes: Map<string, number>;
   /** When the modification times were last compared (ms since epoch). */
   checkedAt: number;
@@ -52,7 +55,7 @@ export function projectRootFor(file: string): string {
 /** The summaries of the TS/JS files under `root`, built on first use and rebuilt when a file changes. */
 export function projectIndex(root: string, now = Date.now()): ProjectIndex {
   const cached = projects.get(root);
-  if (cached && (now - cached.checkedAt < RECHECK_MS || !changed(root, cached))) {
+  if (cached && (now - cached.checkedAt < RECHECK_MS || !changed(cached))) {
     cached.checkedAt = now;
     return cached.index;
   }
@@ -89,6 +92,13 @@ function buildProject(root: string): CachedProject {
     }
     inputs.push({ file, text, config: configFor(file).config });
   }
+  for (const file of [...mtimes.keys()]) {
+    for (let dir = path.dirname(file); !mtimes.has(dir); dir = path.dirname(dir)) {
+      mtimes.set(dir, statTime(dir));
+      if (dir === root || path.dirname(dir) === dir) break;
+    }
+  }
+  if (!mtimes.has(root)) mtimes.set(root, statTime(root));
   // The same passes as the CLI's single-threaded run (src/cli/project-run.ts analyzeInline).
   const session = new ProjectSession(inputs);
   let index = new SummaryIndex(session.prepare());
@@ -96,15 +106,19 @@ function buildProject(root: string): CachedProject {
   return { index, mtimes, checkedAt: 0 };
 }
 
-/** A file was added, removed or modified since the project was summarised. */
-function changed(root: string, project: CachedProject): boolean {
-  const files = projectFiles(root);
-  if (files.length !== project.mtimes.size) return true;
-  return files.some((f) => {
-    try {
-      return fs.statSync(f).mtimeMs !== project.mtimes.get(f);
-    } catch {
-      return true;
-    }
-  });
+/**
+ * A file was added, removed or modified since the project was summarised. Only times are compared
+ * (no walk of the tree), so that an ESLint run over thousands of files pays little for it.
+ */
+function changed(project: CachedProject): boolean {
+  for (const [p, time] of project.mtimes) if (statTime(p) !== time) return true;
+  return false;
+}
+
+function statTime(p: string): number {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch {
+    return -1;
+  }
 }
