@@ -13,6 +13,7 @@ import {
   type SourceLanguage,
 } from '../../explain';
 import { Databases, isAuthenticationFailure, type DatabaseChoice } from './database';
+import { forEditor } from './editor-wording';
 import type { PlanPanels, RenderReport } from './plan-panel';
 
 /**
@@ -114,14 +115,14 @@ export class ExplainCommand {
           sql: result.sql,
           origin: extracted.origin,
           findings: result.findings.map((f) => ({ kind: f.kind, node: f.node, message: f.message })),
-          notes: result.notes,
+          notes: result.notes.map(forEditor),
           ...(confirmation ? { confirmation } : {}),
           rendered,
         };
       } catch (e) {
         // No generic plan before PostgreSQL 16, and ANALYZE always needs values: ask for them once.
         if (e instanceof ExplainError && e.kind === 'parameters' && !params?.length && extracted.parameterCount > 0) {
-          params = await askForValues(extracted, e.message);
+          params = await askForValues(extracted, analyze);
           if (params) continue;
           return { ok: false, error: { kind: 'parameters', message: 'No values given for the parameters; nothing was run.' } };
         }
@@ -156,7 +157,7 @@ export class ExplainCommand {
   /** Shows an error: at its place in the editor when PostgreSQL gave a position, else as a message. */
   private async report(e: unknown, document: vscode.TextDocument, secrets: readonly string[], suffix = ''): Promise<ExplainOutcome> {
     const error = e instanceof ExplainError ? e : new ExplainError('sql', e instanceof Error ? e.message : String(e));
-    const message = redact(error.message, secrets) + suffix;
+    const message = forEditor(redact(error.message, secrets)) + suffix;
     const offset = error.details.fileOffset;
     if (offset === undefined) {
       if (error.kind === 'needs-confirmation') void vscode.window.showInformationMessage('Perflens: EXPLAIN ANALYZE was not run; nothing changed.');
@@ -203,13 +204,16 @@ function languageOf(document: vscode.TextDocument): SourceLanguage {
 }
 
 /** One input box per parameter, showing what the placeholder was in the source (`${userId}`, `:id`). */
-async function askForValues(extracted: ExtractedSql, why: string): Promise<string[] | undefined> {
+async function askForValues(extracted: ExtractedSql, analyze: boolean): Promise<string[] | undefined> {
+  const why = analyze
+    ? 'EXPLAIN ANALYZE runs the statement, so each parameter needs a value.'
+    : 'This PostgreSQL cannot plan without values (a generic plan needs PostgreSQL 16 or later).';
   const values: string[] = [];
   for (let n = 1; n <= extracted.parameterCount; n++) {
     const placeholder = extracted.placeholders.find((p) => p.number === n);
     const value = await vscode.window.showInputBox({
       title: `Perflens: value for $${n} (${n} of ${extracted.parameterCount})`,
-      prompt: placeholder ? `\`${placeholder.source}\` — ${why}` : why,
+      prompt: placeholder ? `Value for \`${placeholder.source}\`. ${why}` : why,
       placeHolder: 'a literal as PostgreSQL would read it, e.g. 42 or 2024-01-31',
       ignoreFocusOut: true,
     });

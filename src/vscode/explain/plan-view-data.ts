@@ -1,4 +1,5 @@
 import type { ExplainResult } from '../../explain';
+import { forEditor } from './editor-wording';
 
 /**
  * What the plan webview is given: everything it shows, as plain JSON (it runs in a browser frame with
@@ -48,7 +49,7 @@ export function planViewData(result: ExplainResult, source?: string): PlanViewDa
     ...(source ? { source } : {}),
     sql: result.sql,
     planJson: JSON.stringify(result.plan, null, 2),
-    notes: result.notes,
+    notes: result.notes.map(forEditor),
     noData: db.kind === 'embedded',
     findings: result.findings.map((f) => ({
       // PEV2 numbers every node of the document in pre-order from 1, CTE subplans included in their

@@ -46,6 +46,9 @@ describe('Explain Selected SQL (embedded PostgreSQL)', function () {
     assert.strictEqual(outcome.mode, 'explain');
     assert.strictEqual(outcome.sql, 'SELECT o.id, o.total FROM orders o WHERE o.customer_id = 42');
     assert.match(outcome.notes?.[0] ?? '', /No data behind this plan/);
+    // The engine's command-line advice is reworded for the editor.
+    assert.match(outcome.notes?.[0] ?? '', /`perflens\.explain\.connectionString`/);
+    assert.doesNotMatch(outcome.notes?.join('\n') ?? '', /`--\w/);
 
     let tab = planTab();
     for (let i = 0; !tab && i < 50; i++) {
@@ -69,6 +72,8 @@ describe('Explain Selected SQL (embedded PostgreSQL)', function () {
     assert.strictEqual(outcome.origin, 'literal');
     assert.strictEqual(outcome.mode, 'generic');
     assert.match(outcome.sql ?? '', /WHERE o\.customer_id = \$1 AND o\.status = \$2\s+ORDER BY o\.created_at DESC$/);
+    assert.ok(outcome.notes?.some((n) => /^Generic plan: the values of \$1…\$2 are unknown/.test(n)));
+    assert.doesNotMatch(outcome.notes?.join('\n') ?? '', /`--\w/);
     const drawn = await within(outcome.rendered!, 60_000, 'the plan view reports the plan drawn');
     assert.ok(drawn.nodes >= 1);
   });
