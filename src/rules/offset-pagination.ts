@@ -60,7 +60,7 @@ async def list_posts(db: AsyncSession, after: int = 0, limit: int = 50):
     },
     fixSafety: [
       'Keyset pagination changes the API — clients pass the last key they saw instead of a page number — so the rewrite is always unsafe. Add an index on the ORDER BY key when it is not the primary key.',
-      'Python: for a SQLAlchemy `.offset(skip)` in a chain with a `limit` and one ascending `order_by` key (or a `select(M)` without an order, then paged by `M.id`), the sketch replaces `.offset(skip)` with `.where(key > after)` and renames the parameter `skip` to `after`, the last key the client saw; it is offered only when that parameter feeds nothing else. Descending orders, several keys and raw SQL get no rewrite: they need decisions about ties and the first page.',
+      'Python: for a SQLAlchemy `.offset(skip)` in a chain with a `limit` and one ascending `order_by` key (or a `select(M)` without an order, then paged by `M.id`), the sketch replaces `.offset(skip)` with `.where(key > after)` and renames the parameter `skip` to `after`, the last key the client saw; it is offered only when that parameter feeds nothing else. Raw SQL in one string that ends `ORDER BY id LIMIT … OFFSET :skip` (or `%(skip)s`) becomes `… WHERE id > :after ORDER BY id LIMIT …` (`AND` when there is a WHERE without OR), with the binding `"skip": skip` renamed too. Descending orders, several keys, keys other than `id` (which need a tie breaker, `(created_at, id) > (:after_created_at, :after_id)`) and positional placeholders get no rewrite: they need decisions about ties, the first page and the call’s arguments.',
     ].join('\n\n'),
   },
   check(ctx) {
@@ -142,7 +142,77 @@ function pythonFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
   const syntax = ctx.syntax;
   if (!isPythonSyntax(syntax) || !off.source) return [];
   if (off.style === 'method' && off.library === 'sqlalchemy') return pyKeysetChain(syntax, off);
+  if (off.style === 'sql') return pyKeysetSql(syntax, off);
   return [];
+}
+
+/** `… ORDER BY id [ASC] LIMIT n OFFSET :skip` at the end of a SQL string. */
+const PY_SQL_TAIL = /\bORDER\s+BY\s+((?:\w+\.)?id)(?:\s+ASC)?\s+LIMIT\s+(?::\w+|%\(\w+\)s|\d+)(\s+OFFSET\s+(?::(\w+)|%\((\w+)\)s))\s*$/i;
+
+/**
+ * Raw SQL in one plain string literal: `… ORDER BY id LIMIT :limit OFFSET :skip` →
+ * `… WHERE id > :after ORDER BY id LIMIT :limit`, the binding `"skip": skip` (or `skip=skip`) →
+ * `"after": after`, and the parameter `skip` → `after`. Only on the `id` key (unique, so no tie
+ * breaker is needed; other keys need `(created_at, id) > (:after_created_at, :after_id)`, a
+ * decision about the API left to a person), with named placeholders.
+ */
+function pyKeysetSql(syntax: PythonFixSyntax, off: OffsetFact): Fix[] {
+  let str: PyNode | undefined = syntax.nodeAt(off.span);
+  if (!str) {
+    // The OFFSET keyword is inside a string literal: the innermost string that contains it.
+    let n: PyNode = syntax.root;
+    for (;;) {
+      const next: PyNode | undefined = n.children.find((c) => c.named && c.start <= off.span.start && off.span.end <= c.end);
+      if (!next) break;
+      n = next;
+    }
+    str = syntax.ancestor(n, 'string');
+  }
+  if (str?.type !== 'string' || str.children.some((c) => c.type === 'interpolation' || c.type === 'escape_sequence')) return [];
+  const contents = str.children.filter((c) => c.type === 'string_content');
+  if (contents.length !== 1) return [];
+  const content = contents[0];
+  const sql = syntax.src(content);
+  const m = PY_SQL_TAIL.exec(sql);
+  if (!m) return [];
+  const offsetAt = content.start + m.index + m[0].indexOf(m[2]);
+  if (offsetAt + m[2].search(/OFFSET/i) !== off.span.start) return [];
+  const key = m[1];
+  const name = m[3] ?? m[4];
+  const head = sql.slice(0, m.index);
+  if (/\b(GROUP\s+BY|HAVING|UNION|OR)\b|\)\s*$/i.test(head) || name !== off.source!.name) return [];
+  const fn = syntax.ancestor(str, 'function_definition');
+  const param = syntax.nodeAt(off.source!.span);
+  const paramName = param?.type === 'identifier' ? param : param ? field(param, 'name') : undefined;
+  if (!fn || !paramName || syntax.src(paramName) !== name || pyNameUses(syntax, fn, 'after').length > 0) return [];
+  // Where the placeholder is bound: `{"skip": skip}` or `skip=skip`, once, with the parameter itself.
+  const bindings: { key: PyNode; value: PyNode }[] = [];
+  const stack = [fn];
+  while (stack.length) {
+    const n = stack.pop()!;
+    const k = n.type === 'pair' ? field(n, 'key') : n.type === 'keyword_argument' ? field(n, 'name') : undefined;
+    const v = k ? field(n, 'value') : undefined;
+    const keyText = k?.type === 'string' ? syntax.src(k).slice(1, -1) : k ? syntax.src(k) : undefined;
+    if (k && v && keyText === name) bindings.push({ key: k, value: v });
+    stack.push(...n.children);
+  }
+  const uses = pyNameUses(syntax, field(fn, 'body'), name);
+  if (bindings.length !== 1 || bindings[0].value.type !== 'identifier' || syntax.src(bindings[0].value) !== name || uses.length !== 1 || uses[0] !== bindings[0].value) return [];
+  const placeholder = m[3] !== undefined ? ':after' : '%(after)s';
+  const where = /\bWHERE\b/i.test(head) ? `AND ${key} > ${placeholder} ` : `WHERE ${key} > ${placeholder} `;
+  const orderAt = content.start + m.index;
+  const quote = bindings[0].key.type === 'string' ? syntax.src(bindings[0].key)[0] : '';
+  return [{
+    title: `Page by \`${key}\` (keyset): \`OFFSET\` becomes \`${key} > ${placeholder}\` and \`${name}\` becomes \`after\`, the last \`${key}\` the client saw (changes the API)`,
+    applicability: 'unsafe',
+    edits: [
+      { span: { start: paramName.start, end: paramName.end }, newText: 'after' },
+      { span: { start: orderAt, end: orderAt }, newText: where },
+      { span: { start: offsetAt, end: offsetAt + m[2].length }, newText: '' },
+      { span: { start: bindings[0].key.start, end: bindings[0].key.end }, newText: quote ? `${quote}after${quote}` : 'after' },
+      { span: { start: bindings[0].value.start, end: bindings[0].value.end }, newText: 'after' },
+    ],
+  }];
 }
 
 /** The method names of a chain `select(M).where(…).order_by(…).offset(x).limit(n)`, with their calls. */
