@@ -572,6 +572,44 @@ function pyExecutemany(syntax: PythonFixSyntax, call: CallFact, node: PyNode, lo
   }];
 }
 
+/**
+ * `for v in xs: await q(v)` or `for v in xs: out.append(await q(v))` (the loop's only statement) →
+ * `await asyncio.gather(*[q(v) for v in xs])` / `out.extend(await asyncio.gather(*[…]))`.
+ */
+function pyGatherLoop(syntax: PythonFixSyntax, node: PyNode, awaitNode: PyNode, loop: LoopFact): Fix[] {
+  const forNode = syntax.nodeAt(loop.span, 'for_statement');
+  const body = forNode ? field(forNode, 'body') : undefined;
+  const stmt = syntax.statementOf(node);
+  if (!forNode || !body || !stmt || stmt.parent !== body || forNode.children.some((c) => c.type === 'async' || c.field === 'alternative')) return [];
+  if (body.children.filter((c) => c.named && c.type !== 'comment').length !== 1 || stmt.type !== 'expression_statement') return [];
+  const left = field(forNode, 'left');
+  const right = field(forNode, 'right');
+  const fn = syntax.ancestor(forNode, 'function_definition');
+  if (!left || !right || !fn || !syntax.awaitLegalAt(forNode, fn)) return [];
+  const expr = pyUnparenthesised(stmt);
+  let target: string | undefined;
+  if (expr === awaitNode) target = '';
+  else if (expr?.type === 'call' && awaitNode.parent?.type === 'argument_list' && pyArgs(expr).length === 1) {
+    const callee = field(expr, 'function');
+    const list = callee?.type === 'attribute' && syntax.src(field(callee, 'attribute') ?? callee) === 'append' ? field(callee, 'object') : undefined;
+    if (list && !pyIdentifiers(syntax, list).some((n) => pyIdentifiers(syntax, left).includes(n))) target = syntax.src(list);
+  }
+  if (target === undefined) return [];
+  const asyncio = syntax.moduleName('asyncio');
+  const indent = syntax.indentAt(forNode.start);
+  const each = `*[${syntax.src(node)} for ${syntax.src(left)} in ${syntax.src(right)}]`;
+  const short = `${indent}${target ? `${target}.extend(` : ''}await ${asyncio.name}.gather(${each})${target ? ')' : ''}`.length <= 100;
+  const gather = short ? `await ${asyncio.name}.gather(${each})` : `await ${asyncio.name}.gather(${syntax.eol}${indent}${syntax.indentUnit}${each},${syntax.eol}${indent})`;
+  const comments = pyCommentsIn(forNode).map((c) => `${indent}${syntax.src(c)}${syntax.eol}`).join('');
+  const text = `${comments}${indent}${target ? `${target}.extend(${gather})` : gather}`;
+  return [{
+    title: `Run the queries concurrently with \`${asyncio.name}.gather\` (still one query per element; first error propagates)`,
+    applicability: 'unsafe',
+    keepsFinding: true,
+    edits: [{ span: { start: syntax.lineStart(forNode.start), end: forNode.end }, newText: text }, ...(asyncio.edit ? [asyncio.edit] : [])],
+  }];
+}
+
 function pyCommentsIn(n: PyNode): PyNode[] {
   const out: PyNode[] = [];
   const stack = [n];
@@ -603,6 +641,7 @@ function pyGather(syntax: PythonFixSyntax, call: CallFact, node: PyNode, loop: L
   if (call.connectionKey || !PY_GATHER_SAFE_LIBRARIES.has(call.effect!.library) || node.type !== 'call') return [];
   const awaitNode = node.parent;
   const comp = awaitNode?.parent;
+  if (awaitNode?.type === 'await' && comp?.type !== 'list_comprehension') return pyGatherLoop(syntax, node, awaitNode, loop);
   if (awaitNode?.type !== 'await' || comp?.type !== 'list_comprehension' || awaitNode.field !== 'body' || comp.start !== loop.span.start) return [];
   if (comp.children.filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause').length !== 1) return [];
   const fn = syntax.ancestor(comp, 'function_definition');
