@@ -2,9 +2,11 @@
 // Builds what "Explain Selected SQL" needs inside the packaged extension:
 //   dist/webview/plan-view.js + plan-view.css — the plan webview (PEV2 + Vue + Bootstrap's CSS),
 //     one browser bundle with no remote resources, loaded under the page's nonce CSP;
+//   dist/explain-worker.js — the worker thread that runs the embedded PostgreSQL (PGlite) off the
+//     extension host's thread (src/vscode/explain/embedded-worker.ts);
 //   dist/pglite.wasm, dist/initdb.wasm, dist/pglite.data — the embedded PostgreSQL's runtime files.
-//     PGlite's CommonJS build looks for them beside the script that holds it (`__filename`), which in
-//     the extension is dist/extension.js.
+//     PGlite's CommonJS build looks for them beside the script that holds it (`__filename`): the
+//     worker, or dist/extension.js when the extension falls back to running it in-process.
 // Called by the extension build (scripts/build-extension.mjs); runs alone too:
 //   node scripts/build-webview.mjs [--dev]
 import { build } from 'esbuild';
@@ -37,6 +39,21 @@ export async function buildWebview({ outdir = join(root, 'dist'), dev = false } 
       __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
     },
     loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.svg': 'dataurl', '.png': 'dataurl' },
+  });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { 'explain-worker': 'src/vscode/explain/embedded-worker.ts' },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: !dev,
+    sourcemap: dev ? 'linked' : false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    // PGlite's contrib extensions are required by name at run time; a missing one is reported per file.
+    logOverride: { 'unsupported-require-call': 'silent' },
   });
   copyPgliteAssets(outdir);
 }

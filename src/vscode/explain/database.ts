@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isAbsolute, join } from 'node:path';
-import { ExplainError, PgRunner, openEmbeddedRunner, parseConnectionString, readDotEnv, type EmbeddedRunner, type ExplainRunner } from '../../explain';
+import { ExplainError, PgRunner, parseConnectionString, readDotEnv, type ExplainRunner } from '../../explain';
+import { EmbeddedWorker, type EmbeddedHandle } from './embedded-client';
 
 /**
  * Which database explains a document's SQL, in the order DESIGN.md gives: the setting
@@ -25,8 +26,15 @@ export interface DatabaseChoice {
 
 const PASSWORDS_KEY = 'perflens.explain.passwords';
 
-export class Databases {
+export class Databases implements vscode.Disposable {
+  /** The embedded PostgreSQL runs in a worker thread: starting it takes seconds of CPU. */
+  private readonly embeddedWorker = new EmbeddedWorker();
+
   constructor(private readonly context: vscode.ExtensionContext) {}
+
+  dispose(): void {
+    this.embeddedWorker.dispose();
+  }
 
   async choose(document: vscode.TextDocument): Promise<DatabaseChoice | undefined> {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
@@ -84,7 +92,7 @@ export class Databases {
   }
 
   /** The embedded database for a folder: started once (with a progress notification), then reused. */
-  private async embedded(folder: vscode.WorkspaceFolder | undefined): Promise<EmbeddedRunner> {
+  private async embedded(folder: vscode.WorkspaceFolder | undefined): Promise<EmbeddedHandle> {
     const folderPath = folder && folder.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
     // Reading schema files into an in-memory database is harmless, so this setting applies in
     // untrusted workspaces too.
@@ -92,7 +100,7 @@ export class Databases {
     const schemaDir = schemaPath ? (isAbsolute(schemaPath) || !folderPath ? schemaPath : join(folderPath, schemaPath)) : folderPath;
     let report: ((message: string) => void) | undefined;
     let done: (() => void) | undefined;
-    const runner = openEmbeddedRunner({
+    const runner = this.embeddedWorker.open({
       schemaDir,
       // One snapshot per extension version: its PGlite may differ from the last one's.
       snapshotDir: join(this.context.globalStorageUri.fsPath, `pglite-${String(this.context.extension.packageJSON.version ?? '0')}`),

@@ -19,6 +19,7 @@ export function registerExplain(context: vscode.ExtensionContext): void {
   const lenses = new ExplainCodeLenses(context);
 
   context.subscriptions.push(
+    databases,
     panels,
     command,
     vscode.commands.registerCommand('perflens.explainSelectedSql', (arg?: ExplainCommandArgs | vscode.Uri) => command.run(arg, false)),
