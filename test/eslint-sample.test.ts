@@ -136,7 +136,7 @@ describe('eslint plugin: ESLint 9 and 10 on a sample project agree with `perflen
     assert.ok(rows.some((r) => r.rule === 'offset-pagination' && r.message.severity === 1), 'other rules keep the recommended severity');
   });
 
-  it('a long-running ESLint sees a helper in another file change (the project summary is refreshed)', async function () {
+  it('a long-running ESLint sees a helper in another file and the config file change (the project is refreshed)', async function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-eslint-'));
     try {
       fs.writeFileSync(path.join(dir, '.perflens.json'), '{}');
@@ -152,6 +152,10 @@ describe('eslint plugin: ESLint 9 and 10 on a sample project agree with `perflen
       // Times are compared at most every two seconds.
       await new Promise((r) => setTimeout(r, 2100));
       assert.deepStrictEqual(await lint(), ['3 n-plus-one-query']);
+      // The project's config file changes too: the rule is turned off.
+      fs.writeFileSync(path.join(dir, '.perflens.json'), JSON.stringify({ rules: { 'n-plus-one-query': 'off' } }));
+      await new Promise((r) => setTimeout(r, 2100));
+      assert.deepStrictEqual(await lint(), []);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -63,10 +63,11 @@ function analyzeUncached(source: LintedSource, filename: string, settings: Perfl
   // Python is not linted through ESLint; virtual names (`<input>`, `<text>`) fall back to TypeScript.
   const lang: Language = language === 'javascript' || language === 'typescript' ? language : language === 'python' ? 'python' : 'typescript';
   if (lang === 'python') return undefined;
+  // The project first: refreshing it re-reads config files that changed.
+  const project = settings.crossFile === false ? undefined : projectIndex(settings.root ? path.resolve(settings.root) : projectRootFor(file));
   const loaded = configFor(file);
   if (language && isIgnoredByConfig(loaded, file)) return undefined;
   const config = mergeConfig(loaded.config, { queryFunctions: options.queryFunctions ?? [], blockingFunctions: options.blockingFunctions ?? [] });
-  const project = settings.crossFile === false ? undefined : projectIndex(settings.root ? path.resolve(settings.root) : projectRootFor(file));
   const sf = sourceFileOf(source);
   if (!sf) {
     // Another parser (espree), or another TypeScript: the same engine on the text, parsed by our front-end.

@@ -31,7 +31,8 @@ interface CachedProject {
 const RECHECK_MS = 2000;
 
 const projects = new Map<string, CachedProject>();
-const resolver = new ConfigResolver();
+/** Config files are read once per project build; a rebuild (a file or a config file changed) reads them again. */
+let resolver = new ConfigResolver();
 
 /** The config that applies to a file: the nearest perflens config up the tree (as in the CLI). */
 export function configFor(file: string): LoadedConfig {
@@ -55,10 +56,12 @@ export function projectRootFor(file: string): string {
 /** The summaries of the TS/JS files under `root`, built on first use and rebuilt when a file changes. */
 export function projectIndex(root: string, now = Date.now()): ProjectIndex {
   const cached = projects.get(root);
-  if (cached && (now - cached.checkedAt < RECHECK_MS || !changed(cached))) {
+  if (cached && now - cached.checkedAt < RECHECK_MS) return cached.index;
+  if (cached && !changed(cached)) {
     cached.checkedAt = now;
     return cached.index;
   }
+  if (cached) resolver = new ConfigResolver();
   const built = buildProject(root);
   built.checkedAt = now;
   projects.set(root, built);
@@ -68,6 +71,7 @@ export function projectIndex(root: string, now = Date.now()): ProjectIndex {
 /** Forget every cached project (tests that write files, and `RuleTester` runs over fixtures). */
 export function clearProjectCache(): void {
   projects.clear();
+  resolver = new ConfigResolver();
 }
 
 function projectFiles(root: string): string[] {
@@ -99,6 +103,11 @@ function buildProject(root: string): CachedProject {
     }
   }
   if (!mtimes.has(root)) mtimes.set(root, statTime(root));
+  // The config files in force: editing one changes what every file of the project reports.
+  for (const input of inputs) {
+    const configFile = configFor(input.file).file;
+    if (configFile && !mtimes.has(configFile)) mtimes.set(configFile, statTime(configFile));
+  }
   // The same passes as the CLI's single-threaded run (src/cli/project-run.ts analyzeInline).
   const session = new ProjectSession(inputs);
   let index = new SummaryIndex(session.prepare());
