@@ -7,7 +7,6 @@ import { mergeConfig } from '../core/config';
 import { isIgnoredByConfig } from '../core/config-files';
 import { linkFactsSafely } from '../core/link';
 import type { FileFacts, Language } from '../core/model';
-import { isStackOverflow } from '../core/deep-stack';
 import { extractFromSourceFile } from '../frontends/typescript';
 import { configFor, projectIndex, projectRootFor } from './project-cache';
 
@@ -76,10 +75,10 @@ function analyzeUncached(source: LintedSource, filename: string, settings: Perfl
   let facts: FileFacts;
   try {
     facts = extractFromSourceFile(sf, file, lang, config, project);
-  } catch (err) {
-    // Nested deeper than this thread's stack: `analyze` retries on a big-stack worker.
-    if (isStackOverflow(err)) return { result: analyze({ file, text: source.text, language: lang, config, project }), config, language: lang, reusedParse: false };
-    throw err;
+  } catch {
+    // Nested deeper than this thread's stack (`analyze` retries on a big-stack worker), or an internal
+    // error: the engine's own path never throws, and a linter plugin must not stop the lint run.
+    return { result: analyze({ file, text: source.text, language: lang, config, project }), config, language: lang, reusedParse: false };
   }
   linkFactsSafely(facts, project);
   return { result: checkFacts(facts, config), config, language: lang, reusedParse: true };
