@@ -16,6 +16,8 @@ export const PLAN_LANGUAGE = 'perflens-plan';
 export interface RenderReport {
   nodes: number;
   findings: number;
+  /** Findings whose node PEV2 drew under the id the finding links to (with the same node type). */
+  findingsOnTheirNodes: number;
 }
 
 interface Shown {
@@ -68,7 +70,7 @@ export class PlanPanels implements vscode.Disposable {
   private async onMessage(message: unknown): Promise<void> {
     const shown = this.shown;
     if (!shown || !message || typeof message !== 'object') return;
-    const m = message as { type?: unknown; nodes?: unknown; findings?: unknown };
+    const m = message as { type?: unknown; nodes?: unknown; findings?: unknown; findingsOnTheirNodes?: unknown };
     switch (m.type) {
       case 'copyJson':
         await this.copyJson();
@@ -77,7 +79,7 @@ export class PlanPanels implements vscode.Disposable {
         await this.openText();
         break;
       case 'rendered':
-        shown.rendered({ nodes: Number(m.nodes) || 0, findings: Number(m.findings) || 0 });
+        shown.rendered({ nodes: Number(m.nodes) || 0, findings: Number(m.findings) || 0, findingsOnTheirNodes: Number(m.findingsOnTheirNodes) || 0 });
         break;
     }
   }

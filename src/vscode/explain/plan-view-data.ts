@@ -31,6 +31,8 @@ export interface PlanViewFinding {
   message: string;
   /** The node as PostgreSQL's text format names it. */
   label: string;
+  /** PostgreSQL's `Node Type` (`Seq Scan`). */
+  nodeType: string;
 }
 
 const HEADINGS: Record<ExplainResult['mode'], string> = {
@@ -42,7 +44,7 @@ const HEADINGS: Record<ExplainResult['mode'], string> = {
 export function planViewData(result: ExplainResult, source?: string): PlanViewData {
   const db = result.database;
   const version = db.version.split(' ')[0];
-  const label = new Map(result.model.nodes.map((n) => [n.id, n.label]));
+  const nodes = new Map(result.model.nodes.map((n) => [n.id, n]));
   return {
     heading: HEADINGS[result.mode],
     database: db.kind === 'embedded' ? `embedded PostgreSQL ${version} (PGlite)` : `PostgreSQL ${version} at ${db.description}`,
@@ -58,7 +60,8 @@ export function planViewData(result: ExplainResult, source?: string): PlanViewDa
       kind: f.kind,
       severity: f.severity,
       message: f.message,
-      label: label.get(f.nodeId) ?? '',
+      label: nodes.get(f.nodeId)?.label ?? '',
+      nodeType: nodes.get(f.nodeId)?.nodeType ?? '',
     })),
   };
 }

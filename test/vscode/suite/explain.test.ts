@@ -75,7 +75,10 @@ describe('Explain Selected SQL (embedded PostgreSQL)', function () {
     assert.ok(outcome.notes?.some((n) => /^Generic plan: the values of \$1…\$2 are unknown/.test(n)));
     assert.doesNotMatch(outcome.notes?.join('\n') ?? '', /`--\w/);
     const drawn = await within(outcome.rendered!, 60_000, 'the plan view reports the plan drawn');
-    assert.ok(drawn.nodes >= 1);
+    assert.strictEqual(drawn.nodes, 3, 'Sort → Bitmap Heap Scan → Bitmap Index Scan');
+    // Each finding links to the node PEV2 drew under that id (PEV2 numbers nodes its own way).
+    assert.ok(drawn.findings >= 1, 'the costliest node at least');
+    assert.strictEqual(drawn.findingsOnTheirNodes, drawn.findings);
   });
 
   it('a PostgreSQL error points at its place in the file: selected, with a diagnostic there', async () => {

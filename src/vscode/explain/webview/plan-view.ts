@@ -45,7 +45,7 @@ function header(d: PlanViewData): HTMLElement {
 
 function notes(d: PlanViewData): HTMLElement {
   const list = element('ul', { className: 'pl-notes', ariaLabel: 'Notes' });
-  d.notes.forEach((n, i) => list.append(element('li', { className: i === 0 && d.noData ? 'pl-note pl-no-data' : 'pl-note', role: 'note' }, n)));
+  d.notes.forEach((n, i) => list.append(withCode(element('li', { className: i === 0 && d.noData ? 'pl-note pl-no-data' : 'pl-note', role: 'note' }), n)));
   return list;
 }
 
@@ -62,7 +62,7 @@ function findings(d: PlanViewData): HTMLElement {
     go.className = 'pl-finding-link';
     go.dataset.node = String(f.pevNodeId);
     go.title = `Show node #${f.pevNodeId} in the plan`;
-    go.append(element('span', { className: 'pl-kind' }, f.kind), element('span', { className: 'pl-message' }, f.message));
+    go.append(element('span', { className: 'pl-kind' }, f.kind), withCode(element('span', { className: 'pl-message' }), f.message));
     if (f.label) go.append(element('span', { className: 'pl-node' }, `#${f.pevNodeId} ${f.label}`));
     item.append(go);
     list.append(item);
@@ -92,15 +92,36 @@ function followTheme(): void {
   new MutationObserver(apply).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 }
 
-/** Tells the extension how many plan nodes PEV2 drew (its tests wait for this). */
+/**
+ * Tells the extension what PEV2 drew: how many nodes, and for how many findings the node with the
+ * finding's id is of the finding's node type (PEV2 may rename a type, e.g. `HashAggregate`, so the
+ * type's last word is compared). The extension's tests wait for this.
+ */
 function reportWhenDrawn(): void {
   let tries = 0;
   const check = (): void => {
-    const nodes = document.querySelectorAll('.plan-node').length;
-    if (nodes > 0 || ++tries > 100) vscode.postMessage({ type: 'rendered', nodes, findings: data.findings.length });
-    else setTimeout(check, 50);
+    const drawn = [...document.querySelectorAll<HTMLElement>('#pev2 .plan-node')];
+    if (!drawn.length && ++tries <= 100) {
+      setTimeout(check, 50);
+      return;
+    }
+    const onTheirNodes = data.findings.filter((f) => {
+      const node = drawn.find((el) => new RegExp(`#${f.pevNodeId}\\b`).test(el.textContent ?? ''));
+      const word = f.nodeType.split(' ').pop() ?? '';
+      return node !== undefined && (node.textContent ?? '').includes(word);
+    }).length;
+    vscode.postMessage({ type: 'rendered', nodes: drawn.length, findings: data.findings.length, findingsOnTheirNodes: onTheirNodes });
   };
   setTimeout(check, 0);
+}
+
+/** Text with `code` spans, as the engine writes its messages, shown with <code> elements. */
+function withCode<E extends HTMLElement>(target: E, text: string): E {
+  text.split('`').forEach((part, i) => {
+    if (!part) return;
+    target.append(i % 2 ? element('code', {}, part) : document.createTextNode(part));
+  });
+  return target;
 }
 
 function button(label: string, onClick: () => void): HTMLButtonElement {
