@@ -561,17 +561,18 @@ function pyExecutemany(syntax: PythonFixSyntax, call: CallFact, node: PyNode, lo
   const inner = `${indent}${syntax.indentUnit}`;
   const head = `${indent}await ${syntax.src(field(callee, 'object') ?? callee)}.${target}(`;
   // `for a, b in pairs: execute(sql, a, b)`: the rows are `pairs` as they are.
-  const same = loops.length === 1 && syntax.src(loops[0].left).replace(/[()\s]/g, '') === row.join(',').replace(/\s/g, '');
+  // (Only for a tuple target: the rows must be sequences, never the bare values.)
+  const same = loops.length === 1 && row.length > 1 && /^(pattern_list|tuple_pattern)$/.test(loops[0].left.type) && syntax.src(loops[0].left).replace(/[()\s]/g, '') === row.join(',').replace(/\s/g, '');
   const rows = same ? syntax.src(loops[0].right) : `[${tuple} ${clauses.join(' ')}]`;
   const oneLine = `${head}${syntax.src(args[0])}, ${rows})`;
   const call_ = oneLine.length <= 100 && !oneLine.includes('\n') ? oneLine : `${head}${syntax.eol}${inner}${syntax.src(args[0])},${syntax.eol}${inner}${rows},${syntax.eol}${indent})`;
   // Comments inside the loops stay, above the call.
-  const comments = pyCommentsIn(outer).map((c) => `${indent}${syntax.src(c)}${syntax.eol}`).join('');
+  const comments = pyCommentsIn(outer).map((c) => `${indent}${syntax.src(c).replace(/\s+$/, '')}${syntax.eol}`).join('');
   const text = `${comments}${call_}`;
   return [{
     title: `Send all rows in one \`${target}\` (one round trip; asyncpg applies them atomically)`,
     applicability: 'unsafe',
-    edits: [{ span: { start: syntax.lineStart(outer.start), end: outer.end }, newText: text }],
+    edits: [{ span: { start: syntax.lineStart(outer.start), end: pyTrimmedEnd(syntax, outer) }, newText: text }],
   }];
 }
 
@@ -603,14 +604,21 @@ function pyGatherLoop(syntax: PythonFixSyntax, node: PyNode, awaitNode: PyNode, 
   const each = `*[${syntax.src(node)} for ${syntax.src(left)} in ${syntax.src(right)}]`;
   const short = `${indent}${target ? `${target}.extend(` : ''}await ${asyncio.name}.gather(${each})${target ? ')' : ''}`.length <= 100;
   const gather = short ? `await ${asyncio.name}.gather(${each})` : `await ${asyncio.name}.gather(${syntax.eol}${indent}${syntax.indentUnit}${each},${syntax.eol}${indent})`;
-  const comments = pyCommentsIn(forNode).map((c) => `${indent}${syntax.src(c)}${syntax.eol}`).join('');
+  const comments = pyCommentsIn(forNode).map((c) => `${indent}${syntax.src(c).replace(/\s+$/, '')}${syntax.eol}`).join('');
   const text = `${comments}${indent}${target ? `${target}.extend(${gather})` : gather}`;
   return [{
     title: `Run the queries concurrently with \`${asyncio.name}.gather\` (still one query per element; first error propagates)`,
     applicability: 'unsafe',
     keepsFinding: true,
-    edits: [{ span: { start: syntax.lineStart(forNode.start), end: forNode.end }, newText: text }, ...(asyncio.edit ? [asyncio.edit] : [])],
+    edits: [{ span: { start: syntax.lineStart(forNode.start), end: pyTrimmedEnd(syntax, forNode) }, newText: text }, ...(asyncio.edit ? [asyncio.edit] : [])],
   }];
+}
+
+/** The end of a node without trailing whitespace (a trailing comment node holds the `\r` of a CRLF line). */
+function pyTrimmedEnd(syntax: PythonFixSyntax, n: PyNode): number {
+  let end = n.end;
+  while (end > n.start && /\s/.test(syntax.text[end - 1])) end--;
+  return end;
 }
 
 function pyCommentsIn(n: PyNode): PyNode[] {

@@ -283,15 +283,16 @@ function pythonFixes(ctx: RuleContext, group: Member[]): Fix[] {
   // Everything the rewrite replaces: the lines from the first member to the last, as statements
   // and comments (a comment on a statement's line stays with it).
   const trailingEnd = last.end + pyTrailing(syntax, last).length;
-  const nodes = parent.children.filter((c) => c.named && c.start >= first.start && (c.end <= last.end || (c.type === 'comment' && c.end <= trailingEnd)));
+  const nodes = parent.children.filter((c) => c.named && c.start >= first.start && (c.end <= last.end || (c.type === 'comment' && c.start < trailingEnd)));
   const items: { node: PyNode; comments: string[]; fact?: StatementFact }[] = [];
   let pending: string[] = [];
   for (const n of nodes) {
     if (n.type === 'comment') {
       const prev = items[items.length - 1];
       const sameLine = prev && !/\n/.test(syntax.text.slice(prev.node.end, n.start));
-      if (sameLine) prev.comments.push(syntax.src(n));
-      else pending.push(syntax.src(n));
+      const text = syntax.src(n).replace(/\s+$/, '');
+      if (sameLine) prev.comments.push(text);
+      else pending.push(text);
       continue;
     }
     const fact = factOf(n);
@@ -348,7 +349,7 @@ function pythonFixes(ctx: RuleContext, group: Member[]): Fix[] {
   const oneLine = `${head}${awaited.join(', ')})`;
   const gather = oneLine.length <= 100 && !awaited.some((a) => /\n/.test(a))
     ? oneLine
-    : `${head}${eol}${awaited.map((a) => `${indent}${syntax.indentUnit}${a},${eol}`).join('')}${indent})`;
+    : `${head}${eol}${awaited.map((a) => `${indent}${syntax.indentUnit}${pyIndentMore(a, syntax.indentUnit)},${eol}`).join('')}${indent})`;
   const comment = (c: string) => `${indent}${c.replace(/^\u0000/, '')}`;
   const render = (item: (typeof items)[number]) => {
     const leading = item.comments.filter((c) => c.startsWith('\u0000')).map(comment);
@@ -364,12 +365,18 @@ function pythonFixes(ctx: RuleContext, group: Member[]): Fix[] {
     ...after.flatMap(render),
   ];
   const lastItem = items[items.length - 1];
-  const end = lastItem.comments.length && !lastItem.comments[lastItem.comments.length - 1].startsWith('\u0000') ? nodes[nodes.length - 1].end : last.end;
+  const end = lastItem.comments.length && !lastItem.comments[lastItem.comments.length - 1].startsWith('\u0000') ? nodes[nodes.length - 1].start + syntax.src(nodes[nodes.length - 1]).replace(/\s+$/, '').length : last.end;
   return [{
     title: `Run concurrently with \`${asyncio.name}.gather\` (the first error propagates while the other awaits keep running)`,
     applicability: 'unsafe',
     edits: [{ span: { start: syntax.lineStart(first.start), end }, newText: lines.join(eol) }, ...(asyncio.edit ? [asyncio.edit] : [])],
   }];
+}
+
+/** Continuation lines of a multi-line argument one level deeper (unless a triple-quoted string spans them). */
+function pyIndentMore(text: string, unit: string): string {
+  if (!/\n/.test(text) || /"""|'''/.test(text)) return text;
+  return text.replace(/\n(?=[ \t]*\S)/g, `\n${unit}`);
 }
 
 /** A comment after the statement on its line (`x = await f()  # why`), or ''. */
