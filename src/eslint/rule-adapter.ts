@@ -58,7 +58,7 @@ export function eslintRule(rule: Rule): ESLintRule.RuleModule {
 type Source = ESLintRule.RuleContext['sourceCode'];
 
 function report(f: Finding, source: Source, dir: string, language: 'typescript' | 'javascript' | 'python'): ESLintRule.ReportDescriptor {
-  const fixes = f.fixes.filter((x) => x.edits.length > 0 && x.edits.every((e) => e.span.start >= 0 && e.span.end >= e.span.start && e.span.end <= source.text.length));
+  const fixes = f.fixes.filter((x) => applicable(x, source.text.length));
   const safe = fixes.find((x) => x.applicability === 'safe');
   const suggested = [...fixes.filter((x) => x !== safe), ...ignoreFixes(f, source.text, language)];
   return {
@@ -68,6 +68,21 @@ function report(f: Finding, source: Source, dir: string, language: 'typescript' 
     ...(safe ? { fix: toFixer(safe) } : {}),
     suggest: suggested.map((x) => ({ messageId: 'fix', data: { title: x.title }, fix: toFixer(x) })),
   };
+}
+
+/**
+ * ESLint merges a fix's edits into one replacement and throws on edits that overlap, which would stop
+ * the whole lint run: such a fix (a bug in its rule) is left out rather than passed on.
+ */
+function applicable(fix: Fix, length: number): boolean {
+  if (fix.edits.length === 0) return false;
+  const edits = [...fix.edits].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  let end = 0;
+  for (const e of edits) {
+    if (e.span.start < end || e.span.end < e.span.start || e.span.end > length) return false;
+    end = e.span.end;
+  }
+  return true;
 }
 
 function toFixer(fix: Fix): ESLintRule.ReportFixer {
