@@ -55,6 +55,8 @@ export async function screenshotPlanView(out: string): Promise<void> {
     await row.click();
 
     const frame = await planFrame(page, 240_000);
+    // More room for the plan: hide the side bar.
+    await page.keyboard.press('Control+B');
     // Select the first finding's node, as a reader would.
     const finding = await frame.$('.pl-finding-link');
     if (finding) await finding.click();
