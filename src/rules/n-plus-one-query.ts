@@ -198,7 +198,9 @@ function tsBatchLookup(facts: FileFacts, syntax: TsFixSyntax, call: CallFact, lo
   // The same lookup in another loop of this function would get the same names: batch the first only.
   if (facts.calls.some((x) => x !== call && x.functionId === call.functionId && x.loopIds.length > 0 && x.calleeText === call.calleeText && x.span.start < call.span.start)) return undefined;
   // Names for the rows and the map, from the model (`prisma.customer`, `this.products`, `Customer`).
-  const model = (call.resource ?? c.receiver.text.split('.').pop() ?? '').replace(/^[A-Z]/, (ch) => ch.toLowerCase());
+  // `usersRepository` → `user`; a bare `repo` names nothing, so its rows are `rows`.
+  const named = (call.resource ?? c.receiver.text.split('.').pop() ?? '').replace(/_?(Repository|Repo|repository|repo)$/, '');
+  const model = (named || 'row').replace(/^[A-Z]/, (ch) => ch.toLowerCase());
   if (!/^[a-z][\w$]*$/.test(model)) return undefined;
   const singular = model.endsWith('s') && !model.endsWith('ss') ? model.slice(0, -1) : model;
   const rows = [tsPlural(singular), `found${tsCapital(tsPlural(singular))}`].find((n) => syntax.isNameFree(n));

@@ -562,7 +562,7 @@ const BUILTINS = new Set(['fs', 'fs/promises', 'child_process', 'zlib', 'crypto'
 /** Modules whose default import is the module object (`import fs from 'fs'` has `fs.promises`). */
 const DEFAULT_IS_NAMESPACE = new Set(['fs', 'fs/promises', 'child_process', 'zlib', 'crypto', 'util', 'path', 'os']);
 /** Names a new declaration must not take even when the file does not mention them. */
-const GLOBALS = new Set(['Promise', 'Map', 'Set', 'Array', 'Object', 'require', 'module', 'exports', 'process', 'Buffer', 'console', 'undefined', 'In']);
+const GLOBALS = new Set(['Promise', 'Map', 'Set', 'Array', 'Object', 'require', 'module', 'exports', 'process', 'Buffer', 'console', 'undefined']);
 
 function isStatement(n: ts.Node): boolean {
   return ts.isStatement(n) || ts.isClassDeclaration(n) || ts.isFunctionDeclaration(n);
