@@ -243,7 +243,7 @@ function pythonFixes(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] 
   }
   const longTerm = known.longTerm ? `; long-term: \`${known.longTerm}\`` : '';
   const moduleFunction = effect.api.startsWith(`${effect.library}.`);
-  if (effect.library === 'builtins' || effect.library === 'io' || effect.library === 'codecs') {
+  if (known.thread === 'opened-and-consumed') {
     // `open(p).read()`: the file is opened and consumed in one expression, which moves to the thread whole.
     const chain = pyFileChain(syntax, node);
     if (!chain) return [];
@@ -253,7 +253,7 @@ function pythonFixes(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] 
       edits: [{ span: { start: chain.start, end: chain.end }, newText: pyAwait(chain, `${asyncio.name}.to_thread(lambda: ${syntax.src(chain)})`) }, ...imports],
     }];
   }
-  if (known.thread && (moduleFunction || (known.thread === 'functions-and-paths' && effect.library === 'pathlib'))) {
+  if (known.thread && (moduleFunction || known.thread === 'functions-and-paths')) {
     return [{
       title: `Run \`${shorten(callee)}\` in a thread with \`await ${asyncio.name}.to_thread\`${longTerm ? ` (${longTerm.slice(2)})` : ''}`,
       applicability: 'safe',

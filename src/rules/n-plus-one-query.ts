@@ -360,7 +360,7 @@ function pyBatchedLookup(syntax: PythonFixSyntax, call: CallFact, node: PyNode, 
   if (pyIdentifiers(syntax, key).some((n) => n !== forLoop.variable)) return [];
   const awaitNode = node.parent?.type === 'await' ? node.parent : undefined;
   const M = syntax.src(model);
-  const select = syntax.fromImport('sqlalchemy', 'select', ['sqlmodel', 'sqlalchemy.future']);
+  const select = syntax.fromImport(PY_SQLALCHEMY_LOOKUPS.select.module, PY_SQLALCHEMY_LOOKUPS.select.name, [...PY_SQLALCHEMY_LOOKUPS.select.alsoFrom]);
   // A name `select` of the file's own would be shadowed by the import.
   if (select.edit && syntax.identifiers.has('select')) return [];
   if (pyIdentifiers(syntax, receiver).includes(forLoop.variable)) return [];
@@ -401,14 +401,14 @@ function pyGroupedLookup(syntax: PythonFixSyntax, call: CallFact, node: PyNode, 
   const method = callee?.type === 'attribute' ? syntax.src(field(callee, 'attribute') ?? callee) : '';
   const receiver = callee?.type === 'attribute' ? field(callee, 'object') : undefined;
   const args = pyArgs(node);
-  if (!forLoop || !receiver || (method !== 'scalars' && method !== 'execute') || args.length !== 1) return [];
+  const readers = PY_SQLALCHEMY_LOOKUPS.allRows[method];
+  if (!forLoop || !receiver || !readers || args.length !== 1) return [];
   const lookup = pyWhereEquals(syntax, args[0]);
   if (!lookup || pyIdentifiers(syntax, lookup.key).some((n) => n !== forLoop.variable) || pyIdentifiers(syntax, receiver).includes(forLoop.variable)) return [];
   // The whole expression that yields the list of rows.
   const awaitNode = node.parent?.type === 'await' ? node.parent : undefined;
   let rowsExpr: PyNode | undefined = awaitNode?.parent?.type === 'parenthesized_expression' ? awaitNode.parent : undefined;
-  const chain = method === 'execute' ? ['scalars', 'all'] : ['all'];
-  for (const name of chain) {
+  for (const name of readers) {
     const attr: PyNode | null | undefined = rowsExpr?.parent;
     const next = attr?.type === 'attribute' && rowsExpr!.field === 'object' && syntax.src(field(attr, 'attribute') ?? attr) === name ? attr.parent : undefined;
     rowsExpr = next?.type === 'call' && pyArgs(next).length === 0 ? next : undefined;
@@ -416,7 +416,7 @@ function pyGroupedLookup(syntax: PythonFixSyntax, call: CallFact, node: PyNode, 
   if (!awaitNode || !rowsExpr) return [];
   const { model, column, key } = lookup;
   const M = syntax.src(model);
-  const select = syntax.fromImport('sqlalchemy', 'select', ['sqlmodel', 'sqlalchemy.future']);
+  const select = syntax.fromImport(PY_SQLALCHEMY_LOOKUPS.select.module, PY_SQLALCHEMY_LOOKUPS.select.name, [...PY_SQLALCHEMY_LOOKUPS.select.alsoFrom]);
   if (select.edit && syntax.identifiers.has('select')) return [];
   // A loop variable leaks into the function: it must not rebind a name in use.
   const item = pyFreshName(syntax, pySnake(M));
@@ -474,7 +474,7 @@ function pySelectinload(syntax: PythonFixSyntax, call: CallFact, node: PyNode, l
   if (call.effect!.library !== 'sqlalchemy' || node.type !== 'attribute' || node.parent?.type !== 'await') return [];
   const rel = field(node, 'attribute');
   const attrs = field(node, 'object');
-  const owner = attrs?.type === 'attribute' && syntax.src(field(attrs, 'attribute') ?? attrs) === 'awaitable_attrs' ? field(attrs, 'object') : undefined;
+  const owner = attrs?.type === 'attribute' && syntax.src(field(attrs, 'attribute') ?? attrs) === PY_SQLALCHEMY_LOOKUPS.awaitableAttrs ? field(attrs, 'object') : undefined;
   if (!rel || owner?.type !== 'identifier') return [];
   // The loop variable and the collection it walks.
   const loopNode = syntax.nodeAt(loop.span);
@@ -489,7 +489,7 @@ function pySelectinload(syntax: PythonFixSyntax, call: CallFact, node: PyNode, l
   const models = selectCall ? pyArgs(selectCall) : [];
   if (!selectCall || models.length !== 1 || models[0].type !== 'identifier') return [];
   const M = syntax.src(models[0]);
-  const loader = syntax.fromImport('sqlalchemy.orm', 'selectinload');
+  const loader = syntax.fromImport(PY_SQLALCHEMY_LOOKUPS.eagerLoader.module, PY_SQLALCHEMY_LOOKUPS.eagerLoader.name);
   return [{
     title: `Load \`${M}.${syntax.src(rel)}\` with the rows: \`selectinload\` (one more query in all, instead of one per row)`,
     applicability: 'unsafe',

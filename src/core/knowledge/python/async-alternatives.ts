@@ -9,8 +9,10 @@ export interface PyAsyncAlternative {
   /**
    * Module functions (and, for pathlib, path methods) may run in a worker thread as they are:
    * `await asyncio.to_thread(requests.get, url)` — same arguments, same result, same exceptions.
+   * `opened-and-consumed`: `open(p).read()` moves to the thread whole (`lambda: open(p).read()`);
+   * an `open()` whose file object lives on is not moved (its reads would stay on the loop).
    */
-  thread?: 'functions' | 'functions-and-paths';
+  thread?: 'functions' | 'functions-and-paths' | 'opened-and-consumed';
   /**
    * Methods of a client object (a `requests.Session`, an `httpx.Client`) may run in a thread too,
    * but the object is then used from worker threads while other requests use it: offered as unsafe,
@@ -31,10 +33,9 @@ export const PY_ASYNC_ALTERNATIVES: Record<string, PyAsyncAlternative> = {
   shutil: { thread: 'functions' },
   psutil: { thread: 'functions' },
   pathlib: { thread: 'functions-and-paths' },
-  // `open(p).read()`: the whole chain runs in the thread (handled in the rule: it needs a lambda).
-  builtins: { thread: 'functions' },
-  io: { thread: 'functions' },
-  codecs: { thread: 'functions' },
+  builtins: { thread: 'opened-and-consumed' },
+  io: { thread: 'opened-and-consumed' },
+  codecs: { thread: 'opened-and-consumed' },
 };
 
 /** File-object methods that consume a just-opened file: `open(p).read()` runs whole in a thread. */

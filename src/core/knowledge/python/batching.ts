@@ -7,6 +7,14 @@
 export const PY_SQLALCHEMY_LOOKUPS = {
   byPrimaryKey: new Set(['get']),
   byStatement: new Set(['scalar']),
+  /** Session methods whose result, read to a list by these calls, is all rows of a statement: `(await s.scalars(st)).all()`. */
+  allRows: { scalars: ['all'], execute: ['scalars', 'all'] } as Record<string, string[]>,
+  /** The lazy-loading accessor of `AsyncAttrs` models: `await user.awaitable_attrs.orders`. */
+  awaitableAttrs: 'awaitable_attrs',
+  /** Where a relation is loaded with its rows instead. */
+  eagerLoader: { module: 'sqlalchemy.orm', name: 'selectinload' },
+  /** The statement constructor and its homes (SQLModel re-exports it). */
+  select: { module: 'sqlalchemy', name: 'select', alsoFrom: ['sqlmodel', 'sqlalchemy.future'] },
 } as const;
 
 /** Per-row writes with a many-rows twin taking a list of argument tuples: asyncpg `execute` → `executemany`. */
