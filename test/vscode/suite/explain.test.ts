@@ -5,7 +5,7 @@
  * SQL, the confirmation before ANALYZE runs a write, the code lenses, the plan language.
  */
 import * as assert from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -164,10 +164,49 @@ describe('Explain Selected SQL (embedded PostgreSQL)', function () {
     const outcome = await vscode.commands.executeCommand<ExplainOutcome>('perflens.explainSelectedSql', args);
     assert.strictEqual(outcome.ok, true, outcome.error?.message);
     assert.match(outcome.sql ?? '', /FROM orders o/);
+    // SQLAlchemy's text() with :name placeholders, from the Python lens.
+    const [pyArgs] = pyLenses[0].command!.arguments as [ExplainCommandArgs];
+    const pyOutcome = await vscode.commands.executeCommand<ExplainOutcome>('perflens.explainSelectedSql', pyArgs);
+    assert.strictEqual(pyOutcome.ok, true, pyOutcome.error?.message);
+    assert.strictEqual(pyOutcome.sql, 'SELECT id, total FROM orders WHERE customer_id = $1 AND status = $2');
+    assert.strictEqual(pyOutcome.mode, 'generic');
 
     await vscode.workspace.getConfiguration('perflens.explain').update('codeLens', false, vscode.ConfigurationTarget.Global);
     const none = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', js.uri)).filter((l) => l.command?.command === 'perflens.explainSelectedSql');
     assert.strictEqual(none.length, 0);
+  });
+});
+
+describe('Explain Selected SQL: which database', function () {
+  this.timeout(60_000);
+  let env: string | undefined;
+
+  afterEach(async () => {
+    if (env) rmSync(env, { force: true });
+    env = undefined;
+    await vscode.workspace.getConfiguration('perflens.explain').update('connectionString', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('DATABASE_URL from the workspace .env, then the user setting over it; the password never shown', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'a workspace folder is open');
+    assert.strictEqual(vscode.workspace.isTrusted, true);
+    env = join(folder.uri.fsPath, '.env');
+    assert.ok(!existsSync(env), 'the workspace has no .env of its own');
+    // Port 1 refuses at once: the attempt shows which database was chosen without waiting.
+    writeFileSync(env, 'DATABASE_URL=postgresql://shop:dotenv-secret-pw@127.0.0.1:1/shop\n');
+    const editor = await sqlEditor('SELECT 1');
+    selectAll(editor);
+    const fromEnv = await explain();
+    assert.strictEqual(fromEnv.error?.kind, 'connection');
+    assert.match(fromEnv.error?.message ?? '', /127\.0\.0\.1:1\/shop/);
+    assert.doesNotMatch(fromEnv.error?.message ?? '', /dotenv-secret-pw/);
+
+    await vscode.workspace.getConfiguration('perflens.explain').update('connectionString', 'postgresql://shop:setting-secret-pw@127.0.0.1:2/orders?sslmode=disable', vscode.ConfigurationTarget.Global);
+    const fromSetting = await explain();
+    assert.strictEqual(fromSetting.error?.kind, 'connection');
+    assert.match(fromSetting.error?.message ?? '', /127\.0\.0\.1:2\/orders/);
+    assert.doesNotMatch(fromSetting.error?.message ?? '', /setting-secret-pw/);
   });
 });
 
