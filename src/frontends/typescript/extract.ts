@@ -1506,12 +1506,18 @@ export class Extractor {
     // Calls of project helpers that return lazy builders run only when their result is consumed.
     fact.consumed = this.isConsumed(node) || isThenReceiver(node) || undefined;
     if (effectKind === 'blocking' && spec?.blockingArg) effectKind = undefined;
-    // Config-supplied query/blocking functions.
-    if (!effectKind && !res.localTarget && !res.localMethod && !res.target) {
+    // Config-supplied query/blocking functions. The user's word beats a guessed project target (a
+    // `legacyStore` receiver guessed to be class `LegacyStore`), but not a function of this file.
+    let fromConfig = false;
+    if (!effectKind && !res.localTarget && !res.localMethod) {
       if (this.config.queryFunctions.some((p) => matchCalleePattern(p, api))) {
         effectKind = 'query';
         op = op ?? 'read';
-      } else if (this.config.blockingFunctions.some((p) => matchCalleePattern(p, api))) effectKind = 'blocking';
+        fromConfig = true;
+      } else if (this.config.blockingFunctions.some((p) => matchCalleePattern(p, api))) {
+        effectKind = 'blocking';
+        fromConfig = true;
+      }
     }
     // SQL text decides read/write — also on receivers we cannot resolve (`connection.query('BEGIN')`).
     const rawSql = !spec && !res.target && !res.localTarget && !res.localMethod && RAW_SQL_METHODS.has(res.method ?? '');
@@ -1530,7 +1536,7 @@ export class Extractor {
       if (lazy) effect.lazy = true;
       fact.effect = effect;
     }
-    if (res.target) {
+    if (res.target && !fromConfig) {
       // The effect comes from the target's summary when linking; the name is the fallback guess.
       fact.target = { ...res.target, guessedOp: guessOperation(res.method) };
       op = op ?? guessOperation(res.method);
