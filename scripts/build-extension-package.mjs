@@ -5,7 +5,8 @@
 // exactly what .vscodeignore lets through, with a manifest without `files`.
 //   node scripts/build-extension-package.mjs [--no-build] [--out FILE]
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,7 @@ function shippedFiles() {
       const full = join(dir, e.name);
       const rel = relative(root, full).split('\\').join('/');
       if (e.isDirectory()) {
-        if (['node_modules', '.git', 'out', '.vsix-stage'].includes(rel)) continue;
+        if (['node_modules', '.git', 'out', '.bench'].includes(rel)) continue;
         walk(full);
       } else if (shipped(rel)) out.push(rel);
     }
@@ -41,9 +42,8 @@ export async function packageExtension({ build = true, out } = {}) {
   if (build) await buildExtension();
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const target = resolve(root, out ?? `${manifest.name}-${manifest.version}.vsix`);
-  const stage = join(root, '.vsix-stage');
-  rmSync(stage, { recursive: true, force: true });
-  mkdirSync(stage, { recursive: true });
+  // Outside the checkout, one per run: several people may package from one checkout at once.
+  const stage = mkdtempSync(join(tmpdir(), 'perflens-vsix-'));
   for (const rel of shippedFiles()) {
     if (rel === 'package.json') continue;
     mkdirSync(dirname(join(stage, rel)), { recursive: true });
@@ -55,8 +55,11 @@ export async function packageExtension({ build = true, out } = {}) {
   writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   writeFileSync(join(stage, '.vscodeignore'), readFileSync(join(root, '.vscodeignore')));
   const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--allow-star-activation', '--out', target], { cwd: stage, stdio: 'inherit' });
-  rmSync(stage, { recursive: true, force: true });
+  try {
+    execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--allow-star-activation', '--no-rewrite-relative-links', '--out', target], { cwd: stage, stdio: 'inherit' });
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
   if (!existsSync(target)) throw new Error(`vsce did not write ${target}`);
   return target;
 }

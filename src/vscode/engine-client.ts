@@ -71,6 +71,7 @@ export class EngineClient implements vscode.Disposable {
       'finished',
       events,
     );
+    // An already cancelled token calls its listeners too (asynchronously).
     token?.onCancellationRequested(() => this.post({ type: 'cancel', id }));
     return done;
   }

@@ -32,6 +32,7 @@ class Engine {
   private summaries?: Map<string, FileSummary>;
   private index?: SummaryIndex;
   private readonly runs = new Map<number, PoolRun>();
+  private readonly cancelledEarly = new Set<number>();
   private readonly loaded = ready();
 
   constructor(readonly post: (m: FromEngine) => void) {}
@@ -58,9 +59,13 @@ class Engine {
       case 'scan':
         void this.loaded.then(() => this.runPool(m.id, m.selection, m.type === 'scan'));
         return;
-      case 'cancel':
-        this.runs.get(m.id)?.cancel();
+      case 'cancel': {
+        // A cancel can overtake the start of its run (which first waits for the engine to load).
+        const run = this.runs.get(m.id);
+        if (run) run.cancel();
+        else this.cancelledEarly.add(m.id);
         return;
+      }
     }
   }
 
@@ -130,6 +135,7 @@ class Engine {
         onResults: (results) => this.post({ type: 'scanResults', id, results }),
       });
       this.runs.set(id, run);
+      if (this.cancelledEarly.delete(id)) run.cancel();
       const summaries = await run.run();
       this.summaries = new Map(summaries.map((s, i) => [files[i].file, s]));
       this.index = undefined;

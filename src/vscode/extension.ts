@@ -15,7 +15,7 @@ export interface PerflensApi {
   onDidPublish: vscode.Event<PublishEvent>;
   /** Resolves when the background index of the workspace has been built (or failed). */
   indexed(): Promise<void>;
-  scanWorkspace(): Promise<ScanSummary>;
+  scanWorkspace(token?: vscode.CancellationToken): Promise<ScanSummary>;
   statusText(): string;
 }
 
@@ -153,7 +153,7 @@ export function activate(context: vscode.ExtensionContext): PerflensApi {
   return {
     onDidPublish: live.onDidPublish,
     indexed: () => indexDone,
-    scanWorkspace: () => scanWorkspace(engine, live, status, log),
+    scanWorkspace: (token?: vscode.CancellationToken) => scanWorkspace(engine, live, status, log, token),
     statusText: () => status.text,
   };
 }

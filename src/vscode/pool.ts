@@ -84,6 +84,7 @@ export class PoolRun {
   }
 
   cancel(): void {
+    if (this.cancelled && this.workers.every((w) => w.failed)) return;
     this.cancelled = true;
     for (const w of this.workers) w.fail(new Cancelled());
     for (const w of this.workers) void w.terminate();
@@ -95,6 +96,7 @@ class ShareWorker {
   private listener?: (m: FromShare) => void;
   private reject?: (e: Error) => void;
   private failure?: Error;
+  private terminated?: Promise<void>;
 
   constructor(init: ShareInit) {
     // The same bundle as the engine; `role` in workerData picks the share entry (see worker.ts).
@@ -105,6 +107,10 @@ class ShareWorker {
     });
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new Error(`a scan worker exited with code ${code}`)));
+  }
+
+  get failed(): boolean {
+    return this.failure !== undefined;
   }
 
   fail(e: Error): void {
@@ -138,8 +144,12 @@ class ShareWorker {
     });
   }
 
-  async terminate(): Promise<void> {
-    this.worker.removeAllListeners('exit');
-    await this.worker.terminate();
+  /** Once: a second terminate() of a worker that is still starting never settled (Node 20 and 24). */
+  terminate(): Promise<void> {
+    this.terminated ??= (async () => {
+      this.worker.removeAllListeners('exit');
+      await this.worker.terminate();
+    })();
+    return this.terminated;
   }
 }

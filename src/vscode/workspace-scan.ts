@@ -28,13 +28,18 @@ export function workspaceSelection(): FileSelection {
  * cancellable progress notification; results fill Problems as they arrive and stay until the files
  * change.
  */
-export async function scanWorkspace(engine: EngineClient, live: LiveAnalysis, status: StatusBar, log: (m: string) => void): Promise<ScanSummary> {
+export async function scanWorkspace(engine: EngineClient, live: LiveAnalysis, status: StatusBar, log: (m: string) => void, external?: vscode.CancellationToken): Promise<ScanSummary> {
   const end = status.begin();
   let findings = 0;
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Perflens: scanning the workspace', cancellable: true },
       async (progress, token) => {
+        // Cancelled from the notification, or by the caller (tests, another command).
+        const cancel = new vscode.CancellationTokenSource();
+        token.onCancellationRequested(() => cancel.cancel());
+        external?.onCancellationRequested(() => cancel.cancel());
+        if (external?.isCancellationRequested) cancel.cancel();
         let shown = 0;
         const outcome = await engine.run(
           'scan',
@@ -52,8 +57,9 @@ export async function scanWorkspace(engine: EngineClient, live: LiveAnalysis, st
               live.publishScanned(results);
             },
           },
-          token,
+          cancel.token,
         );
+        cancel.dispose();
         live.showConfigProblems(outcome.configProblems);
         const summary = { files: outcome.files, findings, cancelled: outcome.cancelled };
         log(`Workspace scan ${summary.cancelled ? 'cancelled' : 'finished'}: ${summary.files} files, ${findings} problems.`);
