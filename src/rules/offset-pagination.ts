@@ -3,7 +3,7 @@ import type { RuleContext } from '../core/rule';
 import type { Fix } from '../core/finding';
 import type { OffsetFact } from '../core/model';
 import type { TextEdit } from '../core/finding';
-import { isTsFixSyntax } from '../frontends/typescript/fix-syntax-api';
+import { withoutDeepFixes, isTsFixSyntax } from '../frontends/typescript/fix-syntax-api';
 import type { Related } from '../core/finding';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
@@ -100,6 +100,10 @@ function fixesFor(ctx: RuleContext, off: OffsetFact): Fix[] {
  * function used nowhere else and the order is one plain key (or none); always unsafe: the API changes.
  */
 function typescriptFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
+  return withoutDeepFixes(() => tsFixesOf(ctx, off));
+}
+
+function tsFixesOf(ctx: RuleContext, off: OffsetFact): Fix[] {
   const syntax = ctx.syntax;
   if (!isTsFixSyntax(syntax) || !off.source || off.style !== 'property' || off.library !== 'prisma' || off.keyword !== 'skip') return [];
   const prop = syntax.propertyAt(off.span.start);
