@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type * as Sarif from 'sarif';
@@ -107,11 +106,14 @@ export function ruleHelpUri(id: string): string {
   return helpUri(id, info.root, info.repository);
 }
 
-/** The rule's page in the repository's docs/ folder when both exist, else the site's page. */
+/**
+ * The rule's page: in the repository when package.json names one, else the copy installed with the
+ * package (a `file:` URL that opens offline) — never a site that does not exist.
+ */
 function helpUri(id: string, root: string, repository: string | undefined): string {
   const rel = `docs/rules/${id}.md`;
-  if (repository && fs.existsSync(path.join(root, rel))) return `${repository}/blob/main/${rel}`;
-  return `https://perflens.dev/rules/${id}`;
+  const local = path.join(root, rel);
+  return repository ? `${repository}/blob/main/${rel}` : pathToFileURL(local).href;
 }
 
 function sarifLevel(s: Severity): Sarif.ReportingConfiguration.level {
