@@ -6,7 +6,7 @@ import type { CallFact, FileFacts, LoopFact, Span } from '../core/model';
 import type { TextEdit } from '../core/finding';
 import { withoutDeepFixes, isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
 import type { TsCall, TsFixSyntax, TsLoop, TsObject } from '../frontends/typescript/fix-syntax-api';
-import { TS_BATCH_LOOKUPS } from '../core/knowledge/typescript/batching';
+import { TS_BATCH_LOOKUPS, TS_BULK_WRITES } from '../core/knowledge/typescript/batching';
 import { PY_EXECUTEMANY, PY_GATHER_SAFE_LIBRARIES, PY_SQLALCHEMY_LOOKUPS } from '../core/knowledge/python/batching';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
@@ -160,6 +160,8 @@ function tsFixesOf(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[] {
   const c = syntax.callAt(call.span);
   if (!l || !c) return [];
   const fixes: Fix[] = [];
+  const bulk = tsBulkWrite(syntax, call, l);
+  if (bulk) return [bulk];
   const batch = tsBatchLookup(ctx.facts, syntax, call, loop, c, l);
   if (batch) fixes.push(batch);
   const concurrent = tsPromiseAllLoop(ctx.facts, syntax, call, loop, l);
@@ -234,6 +236,63 @@ function tsBatchLookup(facts: FileFacts, syntax: TsFixSyntax, call: CallFact, lo
   const what = lookup.keysAs === 'prisma-in' ? `one \`${lookup.batchMethod}\` with \`in\`` : lookup.keysAs === 'typeorm-In' ? `one \`${lookup.batchMethod}\` with \`In\`` : `one \`${lookup.batchMethod}\``;
   const caveat = lookup.firstOfMany ? 'the last row per key wins' : lookup.keysAs === 'array' ? 'assumes the primary key is `id`' : 'rows are read before the loop';
   return { title: `Batch into ${what} and a \`Map\` lookup (${caveat})`, applicability: 'unsafe', edits: mergeInsertions(edits) };
+}
+
+/**
+ * A loop whose only statement writes the row of one key (`await knex('t').where('id', id).update(v)`,
+ * `await M.update(v, { where: { id } })`) becomes one write for all keys (`whereIn`, `where: { id: ids }`).
+ */
+function tsBulkWrite(syntax: TsFixSyntax, call: CallFact, l: TsLoop): Fix | undefined {
+  const library = call.effect?.library;
+  if (l.kind !== 'for-of' || l.isAwait || !l.variable || !l.iterable.simple || l.bodyStatements.length !== 1) return undefined;
+  const st = syntax.statementAt(call.span.start);
+  if (!st || st.kind !== 'expression' || st.assignment || st.span.start !== l.bodyStatements[0].start || st.awaited?.start !== call.span.start || st.awaited.end !== call.span.end) return undefined;
+  if (!syntax.awaitAllowedAt(l.span.start)) return undefined;
+  const v = l.variable;
+  const keysOf = (value: { text: string }) => (value.text === v ? l.iterable.text : `${l.iterable.text}.map((${v}) => ${value.text})`);
+  const readsOnlyV = (names: string[]) => names.length > 0 && names.every((n) => n === v);
+  const semi = syntax.semicolons ? ';' : '';
+  if (library === 'knex') {
+    const chain = syntax.chainAt(call.span);
+    const { keyFilters, listFilter, writes } = TS_BULK_WRITES.knex;
+    if (!chain || chain.root.names.includes(v) || chain.links.length < 2 || !(writes as readonly string[]).includes(chain.links[chain.links.length - 1].name)) return undefined;
+    const reading = chain.links.filter((k) => k.args.some((a) => a.names.includes(v)));
+    const key = reading.length === 1 ? reading[0] : undefined;
+    if (!key || !(keyFilters as readonly string[]).includes(key.name)) return undefined;
+    let column: string | undefined;
+    let value: { text: string; names: string[] } | undefined;
+    const [a0, a1, a2] = key.args;
+    if (key.args.length === 1 && a0.object?.properties.length === 1) {
+      const p = a0.object.properties[0];
+      column = p.name && `${syntax.quote}${p.name}${syntax.quote}`;
+      value = p.value;
+    } else if (key.args.length === 2 && !a0.names.length) [column, value] = [a0.text, a1];
+    else if (key.args.length === 3 && !a0.names.length && /^['"]=['"]$/.test(a1.text)) [column, value] = [a0.text, a2];
+    if (!column || !value || !readsOnlyV(value.names) || !/^[\w$.?]+$/.test(value.text)) return undefined;
+    const links = chain.links.map((k) => (k === key ? `.${listFilter}(${column}, ${keysOf(value!)})` : `.${k.name}(${k.args.map((a) => a.text).join(', ')})`));
+    return {
+      title: `Write all rows in one statement with \`${listFilter}\` (all rows or none, instead of one by one)`,
+      applicability: 'unsafe',
+      edits: [{ span: l.span, newText: `await ${chain.root.text}${links.join('')}${semi}` }],
+    };
+  }
+  const c = syntax.callAt(call.span);
+  const spec = library === 'sequelize' && c?.method ? TS_BULK_WRITES.sequelize[c.method] : undefined;
+  if (!c || !spec || !c.receiver || c.args.length !== spec.optionsArg + 1) return undefined;
+  const where = c.args[spec.optionsArg].object?.properties.find((p) => p.name === 'where')?.value?.object;
+  const keyProp = where?.properties.length === 1 ? where.properties[0] : undefined;
+  if (!keyProp?.name || !keyProp.value || !readsOnlyV(keyProp.value.names) || !/^[\w$.?]+$/.test(keyProp.value.text)) return undefined;
+  const keyText = keyProp.shorthand ? `${keyProp.name}: ${keysOf(keyProp.value)}` : keysOf(keyProp.value);
+  const keySpan = keyProp.shorthand ? keyProp.span : keyProp.value.span;
+  // Nothing but the key may read the loop variable (the values written must be the same for every row).
+  const rest = syntax.text.slice(st.span.start, keySpan.start) + syntax.text.slice(keySpan.end, st.span.end);
+  if (new RegExp(`(^|[^\\w$.])${v.replace(/\$/g, '\\$')}($|[^\\w$])`).test(rest)) return undefined;
+  const statement = syntax.text.slice(st.span.start, keySpan.start) + keyText + syntax.text.slice(keySpan.end, st.span.end);
+  return {
+    title: `Write all rows in one \`${c.method}\` with a list of keys (all rows or none, instead of one by one)`,
+    applicability: 'unsafe',
+    edits: [{ span: l.span, newText: statement }],
+  };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface TsFixSyntax extends FixSyntax {
   propertyAt(offset: number): TsProperty | undefined;
   /** `await` may be written at `offset`: inside an async function body (not a parameter, not a nested function). */
   awaitAllowedAt(offset: number): boolean;
+  /** A method chain `root.a(…).b(…)` whose outermost call is exactly `span`, links in call order. */
+  chainAt(span: Span): TsChain | undefined;
   /** The object literal whose span is exactly `span`. */
   objectAt(span: Span): TsObject | undefined;
   /** The parameter named `name` of the function that contains `offset`. */
@@ -56,6 +58,12 @@ export interface TsCall {
   discarded: boolean;
   /** The call (with its `await`) is a whole argument, initializer, element or statement: any expression fits there. */
   standsAlone: boolean;
+}
+
+export interface TsChain {
+  /** What the chain starts from: `knex('users')`, `Invoice`. */
+  root: { span: Span; text: string; names: string[] };
+  links: Array<{ name: string; args: Array<{ span: Span; text: string; object?: TsObject; names: string[] }> }>;
 }
 
 export interface TsObject {
@@ -117,6 +125,8 @@ export interface TsLoop {
   bodyExits: boolean;
   /** The body adds to or reorders a collection declared outside it (`out.push(…)`). */
   mutatesOuter: boolean;
+  /** The statements of a for-of body (one for a body without braces). */
+  bodyStatements: Span[];
 }
 
 export interface TsParameter {

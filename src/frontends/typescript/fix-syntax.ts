@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import type { FileFacts, Span } from '../../core/model';
 import { TextSyntax } from '../../core/fix-syntax';
-import type { ImportedName, ModuleBinding, TsCall, TsFixSyntax, TsImports, TsLoop, TsObject, TsParameter, TsProperty, TsStatement } from './fix-syntax-api';
+import type { ImportedName, ModuleBinding, TsCall, TsChain, TsFixSyntax, TsImports, TsLoop, TsObject, TsParameter, TsProperty, TsStatement } from './fix-syntax-api';
 import { parseFile } from './parse';
 
 const caches = new WeakMap<FileFacts, TsFixSyntax>();
@@ -245,6 +245,7 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
         statement: spanOf(n, sf),
         bodyExits: containsExit(n.statement, true),
         mutatesOuter: mutatesOuter(n.statement, variable),
+        bodyStatements: (ts.isBlock(n.statement) ? [...n.statement.statements] : [n.statement]).map((x) => spanOf(x, sf)),
       };
     }
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
@@ -270,6 +271,7 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
         statement: spanOf(st, sf),
         bodyExits,
         mutatesOuter: cb ? mutatesOuter(cb, variable) : true,
+        bodyStatements: [],
       };
     }
     return {
@@ -281,6 +283,7 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
       statement: spanOf(n, sf),
       bodyExits: true,
       mutatesOuter: true,
+      bodyStatements: [],
     };
   }
 
@@ -337,6 +340,19 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
     };
     visit(fn);
     return !used && !GLOBALS.has(name);
+  }
+
+  chainAt(span: Span): TsChain | undefined {
+    const outer = this.nodeAt(span, ts.isCallExpression);
+    if (!outer) return undefined;
+    const links: TsChain['links'] = [];
+    let n: ts.Expression = outer;
+    while (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+      const d = this.describeCall(n);
+      links.unshift({ name: n.expression.name.text, args: d.args.map((a) => ({ ...a, names: rootNames(this.nodeAt(a.span, (x): x is ts.Node => true)!) })) });
+      n = n.expression.expression;
+    }
+    return { root: { span: spanOf(n, this.sf), text: n.getText(this.sf), names: rootNames(n) }, links };
   }
 
   objectAt(span: Span): TsObject | undefined {

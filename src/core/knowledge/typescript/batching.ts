@@ -32,3 +32,14 @@ export const TS_BATCH_LOOKUPS: Readonly<Record<string, Readonly<Record<string, B
     findByPk: { keyIn: 'primaryKey', batchMethod: 'findAll', keysAs: 'array', keyRead: 'get' },
   },
 };
+
+/**
+ * Writes issued once per key that one statement can issue for every key: the loop becomes that
+ * statement. Knex: a chain that filters by the key with `where` and ends in a write becomes the
+ * same chain with `whereIn`. Sequelize: a static `update`/`destroy` whose `where` names the key
+ * takes the list of keys instead (Sequelize writes an array value as `IN (…)`).
+ */
+export const TS_BULK_WRITES = {
+  knex: { keyFilters: ['where', 'andWhere'], listFilter: 'whereIn', writes: ['update', 'del', 'delete', 'increment', 'decrement'] },
+  sequelize: { update: { optionsArg: 1 }, destroy: { optionsArg: 0 } } as Readonly<Record<string, { optionsArg: number }>>,
+} as const;
