@@ -12,6 +12,7 @@ import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
 import type { PyNode } from '../frontends/python/tree';
 import { field } from '../frontends/python/tree';
+import { PY_EXECUTEMANY, PY_GATHER_SAFE_LIBRARIES, PY_ONE_SHOT_CALLS, PY_SQLALCHEMY_LOOKUPS } from '../core/knowledge/python/batching';
 
 /**
  * n-plus-one-query: a database query (or Redis round trip) executed once per element of a
@@ -361,7 +362,32 @@ function pyForLoop(syntax: PythonFixSyntax, loop: LoopFact): PyForLoop | undefin
   const left = field(node, 'left');
   const right = field(node, 'right');
   if (left?.type !== 'identifier' || !right || !/^(identifier|attribute)$/.test(right.type) || pyIdentifiers(syntax, right).some((n) => n === syntax.src(left))) return undefined;
+  if (right.type === 'identifier' && !pyReiterable(syntax, node, syntax.src(right))) return undefined;
   return { node, variable: syntax.src(left), iterable: syntax.src(right) };
+}
+
+/**
+ * The collection a batched rewrite reads twice (for the keys, then in the loop) must not be a
+ * one-shot iterator: a generator, `map`/`filter`/`zip`, or a SQLAlchemy result that was not
+ * turned into a list (`await session.scalars(…)` without `.all()`), nor a parameter annotated as one.
+ */
+function pyReiterable(syntax: PythonFixSyntax, loopNode: PyNode, name: string): boolean {
+  const fn = syntax.ancestor(loopNode, 'function_definition');
+  if (!fn) return false;
+  const value = pyLastAssignment(syntax, fn, name, loopNode.start);
+  if (value) {
+    let v: PyNode | undefined = value;
+    while (v && (v.type === 'parenthesized_expression' || v.type === 'await')) v = v.children.find((c) => c.named && c.type !== 'comment');
+    if (!v || v.type === 'generator_expression') return false;
+    const callee = v.type === 'call' ? field(v, 'function') : undefined;
+    const called = callee ? syntax.src(callee).split('.').pop() ?? '' : '';
+    if (callee && PY_ONE_SHOT_CALLS.has(called)) return false;
+    return true;
+  }
+  const params = field(fn, 'parameters');
+  const param = params?.children.find((p) => { const id = syntax.paramName(p); return !!id && syntax.src(id) === name; });
+  const annotation = param ? field(param, 'type') : undefined;
+  return !annotation || !/\b(Iterator|Iterable|Generator|AsyncIterator|AsyncIterable|AsyncGenerator|ScalarResult|Result)\b/.test(syntax.src(annotation));
 }
 
 /** Root names an expression reads (not attribute names or keyword-argument names). */

@@ -37,6 +37,11 @@ export interface PythonFixSyntax extends FixSyntax {
    * existing one-line `from <module> import …` in sorted place, else as a new line after the imports.
    */
   fromImport(module: string, name: string, alsoFrom?: string[]): { name: string; edit?: TextEdit };
+  /**
+   * The name identifier of a parameter node (`x`, `x: T`, `x=1`, `x: T = 1`); undefined for
+   * `*args`, `**kwargs` and separators.
+   */
+  paramName(param: PyNode): PyNode | undefined;
   /** Names bound or read anywhere in the file (to pick a fresh name, or to avoid `_` when it is gettext). */
   readonly identifiers: ReadonlySet<string>;
 }

@@ -54,6 +54,13 @@ class PythonSyntax extends TextSyntax implements PythonFixSyntax {
     return false;
   }
 
+  paramName(param: PyNode): PyNode | undefined {
+    if (param.type === 'identifier') return param;
+    if (param.type === 'typed_parameter') return param.children.find((c) => c.type === 'identifier' && c.field === null);
+    if (param.type === 'default_parameter' || param.type === 'typed_default_parameter') return field(param, 'name');
+    return undefined;
+  }
+
   get identifiers(): ReadonlySet<string> {
     if (!this.ids) {
       this.ids = new Set();

@@ -27,3 +27,9 @@ export const PY_EXECUTEMANY: Record<string, Record<string, string>> = {
  * `asyncio.gather`. A single connection, session or transaction (a call with a connection key) never is.
  */
 export const PY_GATHER_SAFE_LIBRARIES: ReadonlySet<string> = new Set(['asyncpg', 'databases', 'redis', 'httpx', 'aiohttp']);
+
+/**
+ * Calls whose result can be iterated only once: a batched rewrite reads the loop's collection twice,
+ * so it is not offered over these (builtins that return iterators; SQLAlchemy results before `.all()`).
+ */
+export const PY_ONE_SHOT_CALLS: ReadonlySet<string> = new Set(['map', 'filter', 'zip', 'iter', 'reversed', 'enumerate', 'scalars', 'execute', 'stream', 'stream_scalars']);
