@@ -23,6 +23,8 @@ export interface TsFixSyntax extends FixSyntax {
   awaitAllowedAt(offset: number): boolean;
   /** A method chain `root.a(…).b(…)` whose outermost call is exactly `span`, links in call order. */
   chainAt(span: Span): TsChain | undefined;
+  /** The whole method chain that has a call containing `offset` (`db('t').orderBy('id').offset(n)`). */
+  chainAround(offset: number): TsChain | undefined;
   /** The object literal whose span is exactly `span`. */
   objectAt(span: Span): TsObject | undefined;
   /** The parameter named `name` of the function that contains `offset`. */
@@ -63,7 +65,8 @@ export interface TsCall {
 export interface TsChain {
   /** What the chain starts from: `knex('users')`, `Invoice`. */
   root: { span: Span; text: string; names: string[] };
-  links: Array<{ name: string; args: Array<{ span: Span; text: string; object?: TsObject; names: string[] }> }>;
+  /** Each call of the chain; `span` runs from its `.` to its `)`. */
+  links: Array<{ name: string; span: Span; args: Array<{ span: Span; text: string; object?: TsObject; names: string[] }> }>;
 }
 
 export interface TsObject {

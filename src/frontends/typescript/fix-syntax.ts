@@ -349,10 +349,20 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
     let n: ts.Expression = outer;
     while (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
       const d = this.describeCall(n);
-      links.unshift({ name: n.expression.name.text, args: d.args.map((a) => ({ ...a, names: rootNames(this.nodeAt(a.span, (x): x is ts.Node => true)!) })) });
+      const dot = this.text.lastIndexOf('.', n.expression.name.getStart(this.sf));
+      links.unshift({ name: n.expression.name.text, span: { start: dot, end: n.getEnd() }, args: d.args.map((a) => ({ ...a, names: rootNames(this.nodeAt(a.span, (x): x is ts.Node => true)!) })) });
       n = n.expression.expression;
     }
     return { root: { span: spanOf(n, this.sf), text: n.getText(this.sf), names: rootNames(n) }, links };
+  }
+
+  chainAround(offset: number): TsChain | undefined {
+    let n: ts.Node | undefined = this.innermostAt(offset);
+    while (n && !(ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression))) n = n.parent;
+    if (!n) return undefined;
+    // Up to the outermost call of the chain: `a.b(…).c(…)` — each call is the object of the next member.
+    while (n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.expression === n && n.parent.parent && ts.isCallExpression(n.parent.parent) && n.parent.parent.expression === n.parent) n = n.parent.parent;
+    return this.chainAt(spanOf(n, this.sf));
   }
 
   objectAt(span: Span): TsObject | undefined {
