@@ -352,31 +352,3 @@ function tsKeysetChain(syntax: TsFixSyntax, off: OffsetFact): Fix[] {
     ],
   }];
 }
-
-/**
- * Knex/Kysely: `.orderBy('id').limit(n).offset(f(page))` → `.where('id', '>', after)` with the
- * parameter `page` → `after = 0`, the last `id` the client saw (0 before the first page). Only for
- * an ascending order on `id` alone: other keys need a tie-breaker and a first-page decision.
- */
-function tsKeysetChain(syntax: TsFixSyntax, off: OffsetFact): Fix[] {
-  const chain = syntax.chainAround(off.span.start);
-  const offsetLink = chain?.links.find((l) => l.name === 'offset' && l.span.start <= off.span.start && off.span.start < l.span.end);
-  const param = syntax.parameterOf(off.span.start, off.source!.name);
-  if (!chain || !offsetLink || offsetLink.args.length !== 1 || !param || param.span.start !== off.source!.span.start || param.hasInitializer) return [];
-  if (syntax.text.slice(param.span.start, param.span.end).startsWith('...') || param.usesInBody !== 1 || !syntax.isNameFreeIn(off.span.start, 'after')) return [];
-  if (offsetLink.args[0].names.filter((n) => n === param.name).length !== 1) return [];
-  const orders = chain.links.filter((l) => l.name === 'orderBy');
-  if (!chain.links.some((l) => l.name === 'limit') || orders.length !== 1) return [];
-  const [key, dir] = orders[0].args.map((a) => a.text.replace(/^['"]|['"]$/g, ''));
-  if (key !== 'id' || (dir !== undefined && dir.toLowerCase() !== 'asc') || orders[0].args.some((a) => !/^['"][^'"]*['"]$/.test(a.text))) return [];
-  const q = syntax.quote;
-  const type = syntax.language === 'typescript' && param.type ? `: ${param.type}` : '';
-  return [{
-    title: `Page by \`id\` (keyset): \`${param.name}\` becomes \`after\`, the last \`id\` the client saw (changes the API)`,
-    applicability: 'unsafe',
-    edits: [
-      { span: param.span, newText: `after${type} = 0` },
-      { span: offsetLink.span, newText: `.where(${q}id${q}, ${q}>${q}, after)` },
-    ],
-  }];
-}
