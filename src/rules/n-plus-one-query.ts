@@ -7,12 +7,11 @@ import type { TextEdit } from '../core/finding';
 import { withoutDeepFixes, isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
 import type { TsCall, TsFixSyntax, TsLoop, TsObject } from '../frontends/typescript/fix-syntax-api';
 import { TS_BATCH_LOOKUPS, TS_BULK_WRITES } from '../core/knowledge/typescript/batching';
-import { PY_EXECUTEMANY, PY_GATHER_SAFE_LIBRARIES, PY_SQLALCHEMY_LOOKUPS } from '../core/knowledge/python/batching';
+import { PY_EXECUTEMANY, PY_GATHER_SAFE_LIBRARIES, PY_ONE_SHOT_CALLS, PY_SQLALCHEMY_LOOKUPS } from '../core/knowledge/python/batching';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
 import type { PyNode } from '../frontends/python/tree';
 import { field } from '../frontends/python/tree';
-import { PY_EXECUTEMANY, PY_GATHER_SAFE_LIBRARIES, PY_ONE_SHOT_CALLS, PY_SQLALCHEMY_LOOKUPS } from '../core/knowledge/python/batching';
 
 /**
  * n-plus-one-query: a database query (or Redis round trip) executed once per element of a
