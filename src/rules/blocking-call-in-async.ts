@@ -14,6 +14,7 @@ import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
 import type { PyNode } from '../frontends/python/tree';
 import { field } from '../frontends/python/tree';
+import { PY_ASYNC_ALTERNATIVES, PY_FILE_CONSUMERS, PY_OPENS_STREAM } from '../core/knowledge/python/async-alternatives';
 
 /**
  * blocking-call-in-async: synchronous I/O or sleeping where it runs on the event loop. The
@@ -71,7 +72,7 @@ async def rates():
     fixSafety: [
       'Replacing a call with the async API of the same library (`fs.promises.readFile`, `asyncio.sleep`) keeps behaviour apart from no longer blocking: safe. Moving a call to a thread (`asyncio.to_thread`) is safe too. Switching HTTP clients changes the API used and is left to you.',
       'TypeScript/JavaScript: `fs.*Sync` → `await fs.promises.*` with the same arguments (through the file\'s `fs/promises` import or `{ promises }` import when it has one, else the `fs` binding the call was made through, else a new `fs/promises` import), and `zlib.*Sync` and `crypto.pbkdf2Sync`/`scryptSync` → `await` of a module-level `promisify(zlib.gzip)`-style function (the file\'s own when it declares one, else a new one after the imports): the same result and exceptions without blocking, so these are safe. `execSync`/`execFileSync` → `(await execAsync(…)).stdout` with a promisified `exec`/`execFile` is unsafe: stdout is a string unless an encoding is given, and stderr is captured instead of inherited. Imports are added once, in the file\'s style (ESM or `require`, with or without `node:`), merged into a one-line import of the same module when there is one. No fix where `await` cannot be written (a sync handler, a callback, a parameter default), for a call already awaited, or for APIs without an equivalent async form (`existsSync`, `openSync`, `spawnSync`, `generateKeyPairSync`, `statSync` with `throwIfNoEntry`).',
-      'Python: `time.sleep(x)` → `await asyncio.sleep(x)` is safe (the same wait, without blocking the loop). A blocking module function (`requests.get`, `httpx.get`, `subprocess.run`, `os.system`, `shutil.rmtree`, `urllib.request.urlopen`), a pathlib read or write, and `open(p).read()` move to a worker thread with `await asyncio.to_thread(…)`: the same call with the same arguments, result and exceptions, so that is safe too; the title names the long-term async replacement (`httpx.AsyncClient`, `asyncio.create_subprocess_exec`). Methods of a shared client (`requests.Session`, `httpx.Client`) and calls of project helpers also move to a thread, as unsafe fixes: the client is then used from several threads, and everything the helper does runs off the loop. No fix where `await` cannot be written (a lambda, a nested `def`, a generator expression), for a call in a `with` item (its body would keep blocking), or for synchronous database, Redis and SMTP clients (switch to their async drivers). `import asyncio` is added once, in the standard-library import group.',
+      'Python: `time.sleep(x)` → `await asyncio.sleep(x)` is safe (the same wait, without blocking the loop). A blocking module function (`requests.get`, `httpx.get`, `subprocess.run`, `os.system`, `shutil.rmtree`, `urllib.request.urlopen`), a pathlib read or write, and `open(p).read()` or `urlopen(url).read()` (a stream opened and consumed in one expression) move to a worker thread with `await asyncio.to_thread(…)`: the same call with the same arguments, result and exceptions, so that is safe too; the title names the long-term async replacement (`httpx.AsyncClient`, `asyncio.create_subprocess_exec`). Methods of a shared client (`requests.Session`, `httpx.Client`) and calls of project helpers also move to a thread, as unsafe fixes: the client is then used from several threads, and everything the helper does runs off the loop. No fix where `await` cannot be written (a lambda, a nested `def`, a generator expression), for a call in a `with` item or an `open()`/`urlopen()` whose stream lives on (its reads would keep blocking), or for synchronous database, Redis and SMTP clients (switch to their async drivers). `import asyncio` is added once, in the standard-library import group.',
     ].join('\n\n'),
   },
   check(ctx) {
@@ -247,7 +248,7 @@ function pythonFixes(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] 
   }
   const longTerm = known.longTerm ? `; long-term: \`${known.longTerm}\`` : '';
   const moduleFunction = effect.api.startsWith(`${effect.library}.`);
-  if (known.thread === 'opened-and-consumed') {
+  if (known.thread === 'opened-and-consumed' || PY_OPENS_STREAM.has(effect.api)) {
     // `open(p).read()`: the file is opened and consumed in one expression, which moves to the thread whole.
     const chain = pyFileChain(syntax, node);
     if (!chain) return [];

@@ -40,3 +40,10 @@ export const PY_ASYNC_ALTERNATIVES: Record<string, PyAsyncAlternative> = {
 
 /** File-object methods that consume a just-opened file: `open(p).read()` runs whole in a thread. */
 export const PY_FILE_CONSUMERS: ReadonlySet<string> = new Set(['read', 'readlines', 'write', 'writelines']);
+
+/**
+ * Module functions that return an open stream (`urlopen` a response, `os.popen` a pipe): like
+ * `open()`, they move to a thread only together with the read that consumes them
+ * (`urlopen(url).read()`), else the reads would stay on the loop.
+ */
+export const PY_OPENS_STREAM: ReadonlySet<string> = new Set(['urllib.request.urlopen', 'os.popen']);
