@@ -331,11 +331,14 @@ function pythonFixes(ctx: RuleContext, group: Member[]): Fix[] {
   const after: typeof items = [];
   const memberComments: string[] = [];
   const readSoFar = new Set<string>();
-  for (const item of items) {
+  for (const [i, item] of items.entries()) {
     const fact = item.fact!;
     if (members.has(fact)) {
       memberComments.push(...item.comments);
     } else if (fact.namesRead.some((n) => tainted.has(n))) {
+      // Moved after the gather, it would see what a later await of the group binds.
+      const laterWrites = new Set(items.slice(i + 1).filter((x) => members.has(x.fact!)).flatMap((x) => x.fact!.namesWritten));
+      if (fact.namesRead.some((n) => laterWrites.has(n))) return [];
       for (const n of fact.namesWritten) tainted.add(n);
       after.push(item);
     } else {
