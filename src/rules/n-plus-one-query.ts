@@ -70,7 +70,7 @@ async def list_users(db: AsyncSession):
     },
     fixSafety: [
       'Batching changes the order of results and how missing rows show up (a `Map` lookup yields `undefined` instead of a query returning null), so batched rewrites are unsafe fixes: review them. Eager loading with `include`/`selectinload` is also offered as unsafe.',
-      'TypeScript/JavaScript: a lookup by one key in a for-of loop or array callback — Prisma `findUnique`/`findFirst({ where: { k: x.f } })`, TypeORM `findOneBy({ k: x.f })`/`findOne({ where: { k: x.f } })`, Sequelize `findByPk(x.f)` — becomes one `findMany({ where: { k: { in: xs.map(…) } } })`, `findBy({ k: In(…) })` (importing `In`) or `findAll({ where: { id: […] } })` before the loop and a `Map` lookup in its place, `?? null` keeping the null a missing row gave. Unsafe: every row is read before the loop (even if it would have stopped early), for `findFirst` the last row per key wins, and Sequelize\'s primary key is assumed to be `id` — the title says which. It is offered only when the key reads nothing but the loop variable and the loop is not nested in another per-element loop. A loop whose only statement writes the row of one key (Knex `where(k, x.f)…update/del/increment`, Sequelize static `update`/`destroy` with `where: { k: x.f }`) becomes one write for all keys (`whereIn(k, …)`, `where: { k: […] }`), when the values written do not depend on the element: unsafe, since one statement writes all rows or none where the loop stopped at the first error. Otherwise a for-of loop of reads may become `await Promise.all(xs.map(async (x) => { … }))`: still N queries, so the finding stays, and iterations interleave; it is never offered on a transaction or connection, for loops that break, return, write, take locks, use MikroORM\'s unit of work, or fill a collection declared outside them (whose order would follow completion).',
+      'TypeScript/JavaScript: a lookup by one key in a for-of loop or array callback — Prisma `findUnique`/`findFirst({ where: { k: x.f } })`, TypeORM `findOneBy({ k: x.f })`/`findOne({ where: { k: x.f } })`, Sequelize `findByPk(x.f)` — becomes one `findMany({ where: { k: { in: xs.map(…) } } })`, `findBy({ k: In(…) })` (importing `In`) or `findAll({ where: { id: […] } })` before the loop and a `Map` lookup in its place, `?? null` keeping the null a missing row gave. Unsafe: every row is read before the loop (even if it would have stopped early), for `findFirst` the last row per key wins, and Sequelize\'s primary key is assumed to be `id` — the title says which. It is offered only when the key reads nothing but the loop variable and the loop is not nested in another per-element loop. Where the loop only sets `x.rel = await prisma.rel.findUnique({ where: { id: x.relId } })` over rows that `prisma.m.findMany` loaded just before, the relation is loaded with them instead (`include: { rel: true }`) and the loop goes — unsafe, as the relation field is assumed to be named like the model. A loop whose only statement writes the row of one key (Knex `where(k, x.f)…update/del/increment`, Sequelize static `update`/`destroy` with `where: { k: x.f }`) becomes one write for all keys (`whereIn(k, …)`, `where: { k: […] }`), when the values written do not depend on the element: unsafe, since one statement writes all rows or none where the loop stopped at the first error. Otherwise a for-of loop of reads may become `await Promise.all(xs.map(async (x) => { … }))`: still N queries, so the finding stays, and iterations interleave; it is never offered on a transaction or connection, for loops that break, return, write, take locks, use MikroORM\'s unit of work, or fill a collection declared outside them (whose order would follow completion).',
       'Python: a lookup by key in a `for` loop (`await session.get(M, v.f)`, `await session.scalar(select(M).where(M.k == v.f))`) becomes one `select(M).where(M.k.in_([…]))` before the loop and a dict lookup whose `.get` returns `None` for a missing row, as the query did; `session.get` is batched on `M.id`, which the title says. A one-to-many lookup (`(await session.scalars(select(M).where(M.k == v.f))).all()`) is grouped into a dict of lists. `await v.awaitable_attrs.rel` over rows loaded by `select(M)` in the same function becomes `selectinload(M.rel)` on that query. A loop whose only statement is an asyncpg `execute` of an INSERT becomes one `executemany`, which asyncpg applies atomically (the loop did not). All of these are unsafe: rows come back in another order, several rows per key collapse to one, and the loop’s collection is read twice. A list comprehension of awaits, or a `for` loop whose only statement awaits a query (or appends its result to a list), on a pool-backed client (an asyncpg pool, Redis, httpx) may run them with `asyncio.gather` — still N queries, so the finding stays, and the first error propagates; it is never offered on one AsyncSession or connection, which cannot run queries concurrently, nor through project helpers that may share one.',
     ].join('\n\n'),
   },
@@ -162,6 +162,8 @@ function tsFixesOf(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[] {
   const fixes: Fix[] = [];
   const bulk = tsBulkWrite(syntax, call, l);
   if (bulk) return [bulk];
+  const eager = tsPrismaInclude(syntax, call, l);
+  if (eager) fixes.push(eager);
   const batch = tsBatchLookup(ctx.facts, syntax, call, loop, c, l);
   if (batch) fixes.push(batch);
   const concurrent = tsPromiseAllLoop(ctx.facts, syntax, call, loop, l);
@@ -236,6 +238,48 @@ function tsBatchLookup(facts: FileFacts, syntax: TsFixSyntax, call: CallFact, lo
   const what = lookup.keysAs === 'prisma-in' ? `one \`${lookup.batchMethod}\` with \`in\`` : lookup.keysAs === 'typeorm-In' ? `one \`${lookup.batchMethod}\` with \`In\`` : `one \`${lookup.batchMethod}\``;
   const caveat = lookup.firstOfMany ? 'the last row per key wins' : lookup.keysAs === 'array' ? 'assumes the primary key is `id`' : 'rows are read before the loop';
   return { title: `Batch into ${what} and a \`Map\` lookup (${caveat})`, applicability: 'unsafe', edits: mergeInsertions(edits) };
+}
+
+/**
+ * Prisma eager loading: `for (const o of orders) o.customer = await prisma.customer.findUnique({
+ * where: { id: o.customerId } })` over `orders` loaded by `prisma.order.findMany(…)` in the same
+ * function → `include: { customer: true }` on that `findMany`, and the loop goes. Offered only for
+ * that exact shape, where the relation field is named like the model and its key is `<field>Id`.
+ */
+function tsPrismaInclude(syntax: TsFixSyntax, call: CallFact, l: TsLoop): Fix | undefined {
+  const c = syntax.callAt(call.span);
+  if (call.effect?.library !== 'prisma' || !c?.receiver || (c.method !== 'findUnique' && c.method !== 'findFirst') || !c.awaitSpan) return undefined;
+  if (l.kind !== 'for-of' || l.isAwait || !l.variable || !/^[A-Za-z_$][\w$]*$/.test(l.iterable.text) || l.bodyStatements.length !== 1) return undefined;
+  const st = syntax.statementAt(call.span.start);
+  const rel = c.receiver.text.split('.').pop()!;
+  if (!st?.assignment || st.span.start !== l.bodyStatements[0].start || st.assignment.target.text !== `${l.variable}.${rel}` || st.awaited?.start !== call.span.start) return undefined;
+  const where = c.args.length === 1 && c.args[0].object?.properties.length === 1 && c.args[0].object.properties[0].name === 'where' ? c.args[0].object.properties[0].value?.object : undefined;
+  if (!where || where.properties.length !== 1 || where.properties[0].name !== 'id' || where.properties[0].value?.text !== `${l.variable}.${rel}Id`) return undefined;
+  const decl = syntax.declarationBefore(l.span.start, l.iterable.text);
+  const load = decl?.awaited && syntax.callAt(decl.awaited);
+  if (!decl?.sameBlock || !load || load.method !== 'findMany' || !load.receiver || load.args.length > 1) return undefined;
+  const receiverRoot = c.receiver.text.slice(0, -rel.length - 1);
+  if (load.receiver.text.slice(0, load.receiver.text.lastIndexOf('.')) !== receiverRoot) return undefined;
+  const include = `include: { ${rel}: true }`;
+  let edit: TextEdit;
+  if (load.args.length === 0) edit = { span: load.argsInner, newText: `{ ${include} }` };
+  else {
+    const o = load.args[0].object;
+    if (!o || o.multiline || o.properties.some((p) => !p.name || p.name === 'include' || p.name === 'select')) return undefined;
+    const inner = syntax.text.slice(o.span.start + 1, o.span.end - 1).replace(/\s+$/, '');
+    const end = o.span.start + 1 + inner.length;
+    edit = o.properties.length ? { span: { start: end, end }, newText: `, ${include}` } : { span: { start: o.span.start, end: o.span.end }, newText: `{ ${include} }` };
+  }
+  // The loop goes, with its line(s).
+  const from = syntax.lineStart(l.span.start);
+  const nl = syntax.text.indexOf('\n', l.span.end);
+  const to = nl < 0 ? syntax.text.length : nl + 1;
+  if (syntax.text.slice(from, l.span.start).trim() || syntax.text.slice(l.span.end, nl < 0 ? undefined : nl).trim()) return undefined;
+  return {
+    title: `Load \`${rel}\` with \`include\` in the \`findMany\` of \`${l.iterable.text}\` (assumes the relation field is \`${rel}\`)`,
+    applicability: 'unsafe',
+    edits: [edit, { span: { start: from, end: to }, newText: '' }],
+  };
 }
 
 /**

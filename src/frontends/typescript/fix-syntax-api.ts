@@ -25,6 +25,11 @@ export interface TsFixSyntax extends FixSyntax {
   chainAt(span: Span): TsChain | undefined;
   /** The whole method chain that has a call containing `offset` (`db('t').orderBy('id').offset(n)`). */
   chainAround(offset: number): TsChain | undefined;
+  /**
+   * The nearest `const name = …` before `offset` in the blocks around it, within one function:
+   * its statement, initializer, and the awaited expression when the initializer is `await x`.
+   */
+  declarationBefore(offset: number, name: string): { statement: Span; initializer: Span; awaited?: Span; sameBlock: boolean } | undefined;
   /** The object literal whose span is exactly `span`. */
   objectAt(span: Span): TsObject | undefined;
   /** The parameter named `name` of the function that contains `offset`. */

@@ -365,6 +365,29 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
     return this.chainAt(spanOf(n, this.sf));
   }
 
+  declarationBefore(offset: number, name: string): { statement: Span; initializer: Span; awaited?: Span; sameBlock: boolean } | undefined {
+    let n: ts.Node | undefined = this.innermostAt(offset);
+    let first = true;
+    while (n && !ts.isSourceFile(n)) {
+      const parent: ts.Node = n.parent;
+      if (ts.isFunctionLike(n)) break;
+      if (ts.isBlock(parent) || ts.isSourceFile(parent)) {
+        const before = (parent as ts.Block).statements.filter((st) => st.getEnd() <= offset).reverse();
+        for (const st of before) {
+          if (!ts.isVariableStatement(st)) continue;
+          const d = st.declarationList.declarations.find((x) => ts.isIdentifier(x.name) && x.name.text === name);
+          if (d?.initializer) {
+            const init = d.initializer;
+            return { statement: spanOf(st, this.sf), initializer: spanOf(init, this.sf), awaited: ts.isAwaitExpression(init) ? spanOf(init.expression, this.sf) : undefined, sameBlock: first };
+          }
+        }
+        first = false;
+      }
+      n = parent;
+    }
+    return undefined;
+  }
+
   objectAt(span: Span): TsObject | undefined {
     const o = this.nodeAt(span, ts.isObjectLiteralExpression);
     return o && this.describeObject(o);
