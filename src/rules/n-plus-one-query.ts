@@ -6,7 +6,7 @@ import type { CallFact, FileFacts, LoopFact, Span } from '../core/model';
 import type { TextEdit } from '../core/finding';
 import { withoutDeepFixes, isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
 import type { TsCall, TsFixSyntax, TsLoop, TsObject } from '../frontends/typescript/fix-syntax-api';
-import { TS_BATCH_LOOKUPS, TS_BULK_WRITES } from '../core/knowledge/typescript/batching';
+import { TS_BATCH_LOOKUPS, TS_BULK_WRITES, TS_SQL_ANY } from '../core/knowledge/typescript/batching';
 import { PY_EXECUTEMANY, PY_GATHER_SAFE_LIBRARIES, PY_ONE_SHOT_CALLS, PY_SQLALCHEMY_LOOKUPS } from '../core/knowledge/python/batching';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
@@ -70,7 +70,7 @@ async def list_users(db: AsyncSession):
     },
     fixSafety: [
       'Batching changes the order of results and how missing rows show up (a `Map` lookup yields `undefined` instead of a query returning null), so batched rewrites are unsafe fixes: review them. Eager loading with `include`/`selectinload` is also offered as unsafe.',
-      'TypeScript/JavaScript: a lookup by one key in a for-of loop or array callback — Prisma `findUnique`/`findFirst({ where: { k: x.f } })`, TypeORM `findOneBy({ k: x.f })`/`findOne({ where: { k: x.f } })`, Sequelize `findByPk(x.f)` — becomes one `findMany({ where: { k: { in: xs.map(…) } } })`, `findBy({ k: In(…) })` (importing `In`) or `findAll({ where: { id: […] } })` before the loop and a `Map` lookup in its place, `?? null` keeping the null a missing row gave. Unsafe: every row is read before the loop (even if it would have stopped early), for `findFirst` the last row per key wins, and Sequelize\'s primary key is assumed to be `id` — the title says which. It is offered only when the key reads nothing but the loop variable and the loop is not nested in another per-element loop. Where the loop only sets `x.rel = await prisma.rel.findUnique({ where: { id: x.relId } })` over rows that `prisma.m.findMany` loaded just before, the relation is loaded with them instead (`include: { rel: true }`) and the loop goes — unsafe, as the relation field is assumed to be named like the model. A loop whose only statement writes the row of one key (Knex `where(k, x.f)…update/del/increment`, Sequelize static `update`/`destroy` with `where: { k: x.f }`) becomes one write for all keys (`whereIn(k, …)`, `where: { k: […] }`), when the values written do not depend on the element: unsafe, since one statement writes all rows or none where the loop stopped at the first error. Otherwise a for-of loop of reads may become `await Promise.all(xs.map(async (x) => { … }))`: still N queries, so the finding stays, and iterations interleave; it is never offered on a transaction or connection, for loops that break, return, write, take locks, use MikroORM\'s unit of work, or fill a collection declared outside them (whose order would follow completion).',
+      'TypeScript/JavaScript: a lookup by one key in a for-of loop or array callback — Prisma `findUnique`/`findFirst({ where: { k: x.f } })`, TypeORM `findOneBy({ k: x.f })`/`findOne({ where: { k: x.f } })`, Sequelize `findByPk(x.f)` — becomes one `findMany({ where: { k: { in: xs.map(…) } } })`, `findBy({ k: In(…) })` (importing `In`) or `findAll({ where: { id: […] } })` before the loop and a `Map` lookup in its place, `?? null` keeping the null a missing row gave. Unsafe: every row is read before the loop (even if it would have stopped early), for `findFirst` the last row per key wins, and Sequelize\'s primary key is assumed to be `id` — the title says which. It is offered only when the key reads nothing but the loop variable and the loop is not nested in another per-element loop. Where the loop only sets `x.rel = await prisma.rel.findUnique({ where: { id: x.relId } })` over rows that `prisma.m.findMany` loaded just before, the relation is loaded with them instead (`include: { rel: true }`) and the loop goes — unsafe, as the relation field is assumed to be named like the model. A pg `query('SELECT … WHERE k = $1', [x.f])` destructured as `{ rows }` becomes one query with `k = ANY($1)` and the array of keys, its rows grouped by `k` in a `Map` (a plain SELECT of `*` or the key only, without LIMIT, ORDER BY, GROUP BY or DISTINCT, whose meaning would change over all keys). A loop whose only statement writes the row of one key (Knex `where(k, x.f)…update/del/increment`, Sequelize static `update`/`destroy` with `where: { k: x.f }`) becomes one write for all keys (`whereIn(k, …)`, `where: { k: […] }`), when the values written do not depend on the element: unsafe, since one statement writes all rows or none where the loop stopped at the first error. Otherwise a for-of loop of reads may become `await Promise.all(xs.map(async (x) => { … }))`: still N queries, so the finding stays, and iterations interleave; it is never offered on a transaction or connection, for loops that break, return, write, take locks, use MikroORM\'s unit of work, or fill a collection declared outside them (whose order would follow completion).',
       'Python: a lookup by key in a `for` loop (`await session.get(M, v.f)`, `await session.scalar(select(M).where(M.k == v.f))`) becomes one `select(M).where(M.k.in_([…]))` before the loop and a dict lookup whose `.get` returns `None` for a missing row, as the query did; `session.get` is batched on `M.id`, which the title says. A one-to-many lookup (`(await session.scalars(select(M).where(M.k == v.f))).all()`) is grouped into a dict of lists. `await v.awaitable_attrs.rel` over rows loaded by `select(M)` in the same function becomes `selectinload(M.rel)` on that query. A loop whose only statement is an asyncpg `execute` of an INSERT becomes one `executemany`, which asyncpg applies atomically (the loop did not). All of these are unsafe: rows come back in another order, several rows per key collapse to one, and the loop’s collection is read twice. A list comprehension of awaits, or a `for` loop whose only statement awaits a query (or appends its result to a list), on a pool-backed client (an asyncpg pool, Redis, httpx) may run them with `asyncio.gather` — still N queries, so the finding stays, and the first error propagates; it is never offered on one AsyncSession or connection, which cannot run queries concurrently, nor through project helpers that may share one.',
     ].join('\n\n'),
   },
@@ -164,6 +164,8 @@ function tsFixesOf(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[] {
   if (bulk) return [bulk];
   const eager = tsPrismaInclude(syntax, call, l);
   if (eager) fixes.push(eager);
+  const any = tsSqlAny(syntax, call, l);
+  if (any) fixes.push(any);
   const batch = tsBatchLookup(ctx.facts, syntax, call, loop, c, l);
   if (batch) fixes.push(batch);
   const concurrent = tsPromiseAllLoop(ctx.facts, syntax, call, loop, l);
@@ -279,6 +281,62 @@ function tsPrismaInclude(syntax: TsFixSyntax, call: CallFact, l: TsLoop): Fix | 
     title: `Load \`${rel}\` with \`include\` in the \`findMany\` of \`${l.iterable.text}\` (assumes the relation field is \`${rel}\`)`,
     applicability: 'unsafe',
     edits: [edit, { span: { start: from, end: to }, newText: '' }],
+  };
+}
+
+/**
+ * pg: `const { rows } = await pool.query('SELECT … WHERE k = $1', [x.f])` in a for-of loop → one
+ * query with `k = ANY($1)` and the array of keys before the loop, its rows grouped by `k` in a
+ * `Map`, and `const rows = byK.get(x.f) ?? []` in the loop. Only a plain SELECT with that one
+ * parameter and no LIMIT, ORDER BY, GROUP BY, DISTINCT or OFFSET (which would mean something else
+ * over all keys), selecting `*` or the key column.
+ */
+function tsSqlAny(syntax: TsFixSyntax, call: CallFact, l: TsLoop): Fix | undefined {
+  const driver = call.effect ? TS_SQL_ANY[call.effect.library] : undefined;
+  const c = syntax.callAt(call.span);
+  if (!driver || !c?.method || !driver.methods.includes(c.method) || !c.receiver || !c.awaitSpan || c.args.length !== 2) return undefined;
+  if (l.kind !== 'for-of' || l.isAwait || !l.variable || !l.iterable.simple || !syntax.awaitAllowedAt(l.statement.start)) return undefined;
+  if (call.loopIds.length > 1) return undefined;
+  const [sqlArg, valuesArg] = c.args;
+  const quote = sqlArg.text[0];
+  if (!/^['"`]$/.test(quote) || sqlArg.text.includes('${') || !sqlArg.text.endsWith(quote)) return undefined;
+  const sql = sqlArg.text.slice(1, -1);
+  const where = /\bWHERE\s+((?:\w+\.)?(\w+))\s*=\s*\$1(?!\d)/i.exec(sql);
+  const select = /^\s*SELECT\s+([\s\S]*?)\s+FROM\s+(\w+)/i.exec(sql);
+  if (!where || !select || (sql.match(/\$\d+/g) ?? []).length !== 1 || /\b(LIMIT|ORDER\s+BY|GROUP\s+BY|DISTINCT|OFFSET|FOR\s+UPDATE|UNION)\b|;/i.test(sql)) return undefined;
+  const column = where[2];
+  if (select[1].trim() !== '*' && !new RegExp(`(^|[\\s,.])${column}(\\s*,|\\s*$)`).test(select[1])) return undefined;
+  const value = /^\[\s*([\w$.?]+)\s*\]$/.exec(valuesArg.text)?.[1];
+  if (!value || value.split(/[.?]+/)[0] !== l.variable) return undefined;
+  const st = syntax.statementAt(call.span.start);
+  const pattern = st?.declaration && new RegExp(`^\\{\\s*${driver.rowsProperty}(?:\\s*:\\s*([A-Za-z_$][\\w$]*))?\\s*\\}$`).exec(st.declaration.name.text);
+  if (!st?.declaration || !pattern || st.declaration.type || st.awaited?.start !== call.span.start || st.awaited.end !== call.span.end) return undefined;
+  const local = pattern[1] ?? driver.rowsProperty;
+  const table = select[2].replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase());
+  const key = column.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase());
+  const all = [table, `all${tsCapital(table)}`].find((n) => syntax.isNameFree(n));
+  const byKey = `${table}By${tsCapital(key)}`;
+  if (!all || !syntax.isNameFree(byKey)) return undefined;
+  const keys = value === l.variable ? l.iterable.text : `${l.iterable.text}.map((${l.variable}) => ${value})`;
+  const batchedSql = sqlArg.text.slice(0, 1 + where.index) + sql.slice(where.index, where.index + where[0].length).replace(/=\s*\$1$/, '= ANY($1)') + sql.slice(where.index + where[0].length) + quote;
+  const indent = syntax.indentAt(l.statement.start);
+  const semi = syntax.semicolons ? ';' : '';
+  const eol = syntax.eol;
+  const mapType = syntax.language === 'typescript' ? `<unknown, typeof ${all}>` : '';
+  const before =
+    `const { ${driver.rowsProperty}: ${all} } = await ${c.receiver.text}.${c.method}(${batchedSql}, [${keys}])${semi}${eol}` +
+    `${indent}const ${byKey} = new Map${mapType}()${semi}${eol}` +
+    `${indent}for (const row of ${all}) {${eol}` +
+    `${indent}${syntax.indentUnit}if (!${byKey}.has(row.${column})) ${byKey}.set(row.${column}, [])${semi}${eol}` +
+    `${indent}${syntax.indentUnit}${byKey}.get(row.${column})${syntax.language === 'typescript' ? '!' : ''}.push(row)${semi}${eol}` +
+    `${indent}}${eol}${indent}`;
+  return {
+    title: `Batch into one query with \`${column} = ANY($1)\` and group the rows by \`${column}\` (all rows are read before the loop)`,
+    applicability: 'unsafe',
+    edits: [
+      { span: { start: l.statement.start, end: l.statement.start }, newText: before },
+      { span: { start: st.span.start, end: st.span.end }, newText: `${st.declaration.keyword} ${local} = ${byKey}.get(${value}) ?? []${semi}` },
+    ],
   };
 }
 

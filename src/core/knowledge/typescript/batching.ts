@@ -43,3 +43,11 @@ export const TS_BULK_WRITES = {
   knex: { keyFilters: ['where', 'andWhere'], listFilter: 'whereIn', writes: ['update', 'del', 'delete', 'increment', 'decrement'] },
   sequelize: { update: { optionsArg: 1 }, destroy: { optionsArg: 0 } } as Readonly<Record<string, { optionsArg: number }>>,
 } as const;
+
+/**
+ * SQL drivers whose `query(sql, [value])` with `WHERE k = $1` can take every key at once as
+ * `WHERE k = ANY($1)` with an array (PostgreSQL arrays), and how the rows come back.
+ */
+export const TS_SQL_ANY: Readonly<Record<string, { methods: readonly string[]; rowsProperty: string }>> = {
+  pg: { methods: ['query'], rowsProperty: 'rows' },
+};
