@@ -22,6 +22,8 @@ export interface DatabaseChoice {
   secrets: readonly string[];
   /** The SecretStorage key of the password used, to forget it when the server refuses it. */
   passwordKey?: string;
+  /** For the embedded database: schema files that failed to load (each skipped). */
+  schemaNotes?: string[];
 }
 
 const PASSWORDS_KEY = 'perflens.explain.passwords';
@@ -40,7 +42,11 @@ export class Databases implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const configured = this.connectionString(folder);
     if (configured) return this.postgres(configured.value, configured.from);
-    return { runner: await this.embedded(folder), secrets: [] };
+    const runner = await this.embedded(folder);
+    const schemaNotes = runner.schema.failed.map(
+      (f) => `Schema file skipped: \`${f.file}\`${f.line ? ` (line ${f.line}, column ${f.column})` : ''}: ${f.message}`,
+    );
+    return { runner, secrets: [], schemaNotes };
   }
 
   /** The connection string that applies, honouring workspace trust; undefined means embedded. */

@@ -107,7 +107,8 @@ export class ExplainCommand {
         );
         const position = document.positionAt(extracted.range.start);
         const source = `${basename(document.fileName)}:${position.line + 1}:${position.character + 1}`;
-        const rendered = this.panels.show(result, source);
+        const notes = [...result.notes.map(forEditor), ...(choice.schemaNotes ?? [])];
+        const rendered = this.panels.show(result, source, notes);
         return {
           ok: true,
           mode: result.mode,
@@ -115,7 +116,7 @@ export class ExplainCommand {
           sql: result.sql,
           origin: extracted.origin,
           findings: result.findings.map((f) => ({ kind: f.kind, node: f.node, message: f.message })),
-          notes: result.notes.map(forEditor),
+          notes,
           ...(confirmation ? { confirmation } : {}),
           rendered,
         };

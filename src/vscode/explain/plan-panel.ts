@@ -36,12 +36,12 @@ export class PlanPanels implements vscode.Disposable {
   }
 
   /** Shows a plan; resolves when the webview has drawn it. */
-  show(result: ExplainResult, source: string): Promise<RenderReport> {
+  show(result: ExplainResult, source: string, notes: string[]): Promise<RenderReport> {
     const panel = this.panel ?? this.create();
     panel.title = `Plan: ${shorten(result.sql)}`;
     const rendered = new Promise<RenderReport>((resolve) => (this.shown = { result, source, rendered: resolve }));
     const webview = panel.webview;
-    webview.html = planPageHtml(planViewData(result, source), {
+    webview.html = planPageHtml(planViewData(result, source, notes), {
       cspSource: webview.cspSource,
       nonce: makeNonce((n) => randomBytes(n)),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, 'plan-view.js')).toString(),

@@ -41,7 +41,8 @@ const HEADINGS: Record<ExplainResult['mode'], string> = {
   analyze: 'EXPLAIN ANALYZE (rolled back)',
 };
 
-export function planViewData(result: ExplainResult, source?: string): PlanViewData {
+/** `notes` as the editor words them (default: the engine's, reworded). */
+export function planViewData(result: ExplainResult, source?: string, notes = result.notes.map(forEditor)): PlanViewData {
   const db = result.database;
   const version = db.version.split(' ')[0];
   const nodes = new Map(result.model.nodes.map((n) => [n.id, n]));
@@ -51,7 +52,7 @@ export function planViewData(result: ExplainResult, source?: string): PlanViewDa
     ...(source ? { source } : {}),
     sql: result.sql,
     planJson: JSON.stringify(result.plan, null, 2),
-    notes: result.notes.map(forEditor),
+    notes,
     noData: db.kind === 'embedded',
     findings: result.findings.map((f) => ({
       // PEV2 numbers every node of the document in pre-order from 1, CTE subplans included in their

@@ -49,6 +49,8 @@ describe('Explain Selected SQL (embedded PostgreSQL)', function () {
     // The engine's command-line advice is reworded for the editor.
     assert.match(outcome.notes?.[0] ?? '', /`perflens\.explain\.connectionString`/);
     assert.doesNotMatch(outcome.notes?.join('\n') ?? '', /`--\w/);
+    // The fixture's broken migration is skipped, and said so.
+    assert.ok(outcome.notes?.some((n) => /^Schema file skipped: `db\/migrations\/003_broken\.sql` \(line \d+, column \d+\): /.test(n)), outcome.notes?.join('\n'));
 
     let tab = planTab();
     for (let i = 0; !tab && i < 50; i++) {
