@@ -61,7 +61,7 @@ async def list_posts(db: AsyncSession, after: int = 0, limit: int = 50):
     },
     fixSafety: [
       'Keyset pagination changes the API — clients pass the last key they saw instead of a page number — so the rewrite is always unsafe. Add an index on the ORDER BY key when it is not the primary key.',
-      'TypeScript/JavaScript: for Prisma `skip: f(page)` fed by a parameter of the function that nothing else reads, the sketch pages with `cursor: { id: after }` and `skip: 1` past the cursor (`skip: 0` on the first page), keeps the ORDER BY and adds `id` as its tie-breaker (`orderBy: [{ createdAt: \'desc\' }, { id: \'desc\' }]`, or `orderBy: { id: \'asc\' }` when there was none), and turns the parameter into `after`, the last `id` the client saw (optional when it can be). The title names the index to add when the ORDER BY key is not `id`. A Knex or Kysely chain ordered by `id` ascending with a `limit` gets `.where(\'id\', \'>\', after)` in place of `.offset(…)`, the parameter becoming `after = 0` (the first page). Other libraries, other keys in chains, and raw SQL get no rewrite yet: the first page, ties and the direction need decisions the code does not show.',
+      'TypeScript/JavaScript: for Prisma `skip: f(page)` fed by a parameter of the function that nothing else reads, the sketch pages with `cursor: { id: after }` and `skip: 1` past the cursor (`skip: 0` on the first page), keeps the ORDER BY and adds `id` as its tie-breaker (`orderBy: [{ createdAt: \'desc\' }, { id: \'desc\' }]`, or `orderBy: { id: \'asc\' }` when there was none), and turns the parameter into `after`, the last `id` the client saw (optional when it can be). The title names the index to add when the ORDER BY key is not `id`. A Knex or Kysely chain ordered by `id` ascending with a `limit` gets `.where(\'id\', \'>\', after)` in place of `.offset(…)`, the parameter becoming `after = 0` (the first page); a TypeORM QueryBuilder ordered by `alias.id` gets `.andWhere(\'alias.id > :after\', { after })` in place of `.skip()`/`.offset()` the same way. Other libraries, other keys in chains, and raw SQL get no rewrite yet: the first page, ties and the direction need decisions the code does not show.',
       'Python: for a SQLAlchemy `.offset(skip)` in a chain with a `limit` and one ascending `order_by` key (or a `select(M)` without an order, then paged by `M.id`), the sketch replaces `.offset(skip)` with `.where(key > after)` and renames the parameter `skip` to `after`, the last key the client saw; it is offered only when that parameter feeds nothing else. Raw SQL in one string that ends `ORDER BY id LIMIT … OFFSET :skip` (or `%(skip)s`) becomes `… WHERE id > :after ORDER BY id LIMIT …` (`AND` when there is a WHERE without OR), with the binding `"skip": skip` renamed too. Descending orders, several keys, keys other than `id` (which need a tie breaker, `(created_at, id) > (:after_created_at, :after_id)`) and positional placeholders get no rewrite: they need decisions about ties, the first page and the call’s arguments.',
     ].join('\n\n'),
   },
@@ -107,7 +107,7 @@ function typescriptFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
 function tsFixesOf(ctx: RuleContext, off: OffsetFact): Fix[] {
   const syntax = ctx.syntax;
   if (!isTsFixSyntax(syntax) || !off.source) return [];
-  if (off.style === 'method' && (off.library === 'knex' || off.library === 'kysely')) return tsKeysetChain(syntax, off);
+  if (off.style === 'method' && (off.library === 'knex' || off.library === 'kysely' || off.library === 'typeorm')) return tsKeysetChain(syntax, off);
   if (off.style !== 'property' || off.library !== 'prisma' || off.keyword !== 'skip') return [];
   const prop = syntax.propertyAt(off.span.start);
   const args = prop && syntax.objectAt(prop.parent);
@@ -326,29 +326,35 @@ function pyNameUses(syntax: PythonFixSyntax, scope: PyNode | undefined, name: st
 }
 
 /**
- * Knex/Kysely: `.orderBy('id').limit(n).offset(f(page))` → `.where('id', '>', after)` with the
+ * Knex/Kysely: `.orderBy('id').limit(n).offset(f(page))` → `.where('id', '>', after)` (TypeORM's
+ * QueryBuilder: `.orderBy('c.id')…skip(f(page))` → `.andWhere('c.id > :after', { after })`) with the
  * parameter `page` → `after = 0`, the last `id` the client saw (0 before the first page). Only for
  * an ascending order on `id` alone: other keys need a tie-breaker and a first-page decision.
  */
 function tsKeysetChain(syntax: TsFixSyntax, off: OffsetFact): Fix[] {
   const chain = syntax.chainAround(off.span.start);
-  const offsetLink = chain?.links.find((l) => l.name === 'offset' && l.span.start <= off.span.start && off.span.start < l.span.end);
+  // TypeORM's QueryBuilder pages with `.skip()` or `.offset()` and limits with `.take()` or `.limit()`.
+  const typeorm = off.library === 'typeorm';
+  const offsetLink = chain?.links.find((l) => (l.name === 'offset' || (typeorm && l.name === 'skip')) && l.span.start <= off.span.start && off.span.start < l.span.end);
   const param = syntax.parameterOf(off.span.start, off.source!.name);
   if (!chain || !offsetLink || offsetLink.args.length !== 1 || !param || param.span.start !== off.source!.span.start || param.hasInitializer) return [];
   if (syntax.text.slice(param.span.start, param.span.end).startsWith('...') || param.usesInBody !== 1 || !syntax.isNameFreeIn(off.span.start, 'after')) return [];
   if (offsetLink.args[0].names.filter((n) => n === param.name).length !== 1) return [];
   const orders = chain.links.filter((l) => l.name === 'orderBy');
-  if (!chain.links.some((l) => l.name === 'limit') || orders.length !== 1) return [];
+  if (!chain.links.some((l) => l.name === 'limit' || (typeorm && l.name === 'take')) || orders.length !== 1) return [];
   const [key, dir] = orders[0].args.map((a) => a.text.replace(/^['"]|['"]$/g, ''));
-  if (key !== 'id' || (dir !== undefined && dir.toLowerCase() !== 'asc') || orders[0].args.some((a) => !/^['"][^'"]*['"]$/.test(a.text))) return [];
+  // TypeORM orders by `alias.id`; Knex and Kysely by `id`.
+  const keyOk = typeorm ? /^\w+\.id$/.test(key ?? '') : key === 'id';
+  if (!keyOk || (dir !== undefined && dir.toLowerCase() !== 'asc') || orders[0].args.some((a) => !/^['"][^'"]*['"]$/.test(a.text))) return [];
   const q = syntax.quote;
   const type = syntax.language === 'typescript' && param.type ? `: ${param.type}` : '';
+  const condition = typeorm ? `.andWhere(${q}${key} > :after${q}, { after })` : `.where(${q}id${q}, ${q}>${q}, after)`;
   return [{
-    title: `Page by \`id\` (keyset): \`${param.name}\` becomes \`after\`, the last \`id\` the client saw (changes the API)`,
+    title: `Page by \`${key}\` (keyset): \`${param.name}\` becomes \`after\`, the last \`id\` the client saw (changes the API)`,
     applicability: 'unsafe',
     edits: [
       { span: param.span, newText: `after${type} = 0` },
-      { span: offsetLink.span, newText: `.where(${q}id${q}, ${q}>${q}, after)` },
+      { span: offsetLink.span, newText: condition },
     ],
   }];
 }
