@@ -9,11 +9,11 @@ import { withoutDeepFixes, isTsFixSyntax, mergeInsertions } from '../frontends/t
 import type { ImportedName, TsFixSyntax } from '../frontends/typescript/fix-syntax-api';
 import { ASYNC_ALTERNATIVES } from '../core/knowledge/typescript/async-alternatives';
 import type { AsyncAlternative } from '../core/knowledge/typescript/async-alternatives';
+import { PY_ASYNC_ALTERNATIVES, PY_FILE_CONSUMERS, PY_OPENS_STREAM } from '../core/knowledge/python/async-alternatives';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
 import type { PyNode } from '../frontends/python/tree';
 import { field } from '../frontends/python/tree';
-import { PY_ASYNC_ALTERNATIVES, PY_FILE_CONSUMERS, PY_OPENS_STREAM } from '../core/knowledge/python/async-alternatives';
 
 /**
  * blocking-call-in-async: synchronous I/O or sleeping where it runs on the event loop. The
