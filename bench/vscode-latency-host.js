@@ -1,0 +1,88 @@
+'use strict';
+/**
+ * The part of bench/vscode-latency.js that runs inside VS Code's extension host (its
+ * extensionTestsPath): typing latency on 200 / 2,000 / 10,000-line files, then the extension host's
+ * memory around a workspace scan. Writes JSON to $PERFLENS_BENCH_OUT.
+ */
+const fs = require('fs');
+const path = require('path');
+const { performance } = require('perf_hooks');
+
+const SIZES = [200, 2000, 10000];
+const WARMUP = 5;
+const MEASURED = 25;
+
+exports.run = async function run() {
+  const vscode = require('vscode');
+  const api = await vscode.extensions.getExtension('perflens.perflens').activate();
+  await api.indexed();
+  const root = vscode.workspace.workspaceFolders[0].uri.fsPath;
+  const out = { node: process.version, vscode: vscode.version, latency: [], memory: {} };
+  const memory = () => {
+    const m = process.memoryUsage();
+    return { rssMb: m.rss / 1048576, heapUsedMb: m.heapUsed / 1048576, externalMb: m.external / 1048576 };
+  };
+  out.memory.afterIndex = memory();
+
+  for (const lines of SIZES) {
+    const uri = vscode.Uri.file(path.join(root, 'latency', `service-${lines}.ts`));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const published = (version) =>
+      new Promise((resolve) => {
+        const sub = api.onDidPublish((e) => {
+          if (e.uri.toString() === uri.toString() && e.version >= version) {
+            sub.dispose();
+            resolve(e);
+          }
+        });
+      });
+    // The first analysis after opening.
+    const first = performance.now();
+    if (!vscode.languages.getDiagnostics(uri).some((d) => d.source === 'perflens')) await published(doc.version);
+    const openMs = performance.now() - first;
+    const samples = [];
+    const inner = [];
+    const editMs = [];
+    // Typing: one line inserted in the middle of the file, then wait for its diagnostics.
+    for (let i = 0; i < WARMUP + MEASURED; i++) {
+      const at = new vscode.Position(Math.floor(doc.lineCount / 2), 0);
+      const t0 = performance.now();
+      const wait = published(doc.version + 1);
+      await editor.edit((b) => b.insert(at, `// typed ${i}\n`));
+      const t1 = performance.now();
+      const ev = await wait;
+      const t2 = performance.now();
+      if (i >= WARMUP) {
+        samples.push(t2 - t0);
+        editMs.push(t1 - t0);
+        if (ev.changeToPublishMs !== undefined) inner.push(ev.changeToPublishMs);
+      }
+    }
+    out.latency.push({
+      lines: doc.lineCount,
+      findings: vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'perflens').length,
+      openToDiagnosticsMs: openMs,
+      editToDiagnosticsMs: stats(samples),
+      changeEventToPublishMs: stats(inner),
+      editApplyMs: stats(editMs),
+    });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+
+  out.memory.beforeScan = memory();
+  const t = performance.now();
+  const scan = await api.scanWorkspace();
+  out.scan = { files: scan.files, findings: scan.findings, ms: performance.now() - t };
+  out.memory.afterScan = memory();
+  await new Promise((r) => setTimeout(r, 5000));
+  out.memory.afterScan5s = memory();
+  fs.writeFileSync(process.env.PERFLENS_BENCH_OUT, JSON.stringify(out, null, 2));
+};
+
+function stats(xs) {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { median: q(0.5), p90: q(0.9), max: s[s.length - 1], n: s.length };
+}

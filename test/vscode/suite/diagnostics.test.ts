@@ -1,0 +1,94 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { api, core, diagnosticsWhere, extensionPath, file, key, open, perflens, restore, ruleOf, workspaceSources } from './helpers';
+
+/** The engine's findings for one file of the workspace, analysed as a project (like the CLI). */
+async function expected(rel: string): Promise<{ keys: string[]; text: string }> {
+  const c = await core();
+  const results = c.analyzeProject(workspaceSources(c), c.defaultConfig());
+  const abs = file(rel).fsPath;
+  const r = results.get(abs);
+  assert.ok(r, `the engine analysed ${abs}`);
+  const doc = await vscode.workspace.openTextDocument(file(rel));
+  const keys = r.findings.map((f) => key(f.rule, new vscode.Range(doc.positionAt(f.span.start), doc.positionAt(f.span.end)))).sort();
+  return { keys, text: doc.getText() };
+}
+
+describe('diagnostics in a real VS Code', () => {
+  before(async () => {
+    await (await api()).indexed();
+  });
+
+  it('TypeScript: an open file shows exactly what the engine reports for the project', async () => {
+    const rel = 'node-service/src/routes/orders.ts';
+    const want = await expected(rel);
+    assert.ok(want.keys.length >= 4, `the sample has findings of several rules: ${want.keys.join(', ')}`);
+    await open(rel);
+    const got = await diagnosticsWhere(file(rel), 'the engine findings', (d) => d.length === want.keys.length);
+    assert.deepStrictEqual(got.map((d) => key(ruleOf(d), d.range)).sort(), want.keys);
+  });
+
+  it('carries source, a documentation link inside the extension, severities and related locations', async () => {
+    const uri = file('node-service/src/routes/orders.ts');
+    const diags = perflens(uri);
+    const docs = vscode.Uri.file(path.join(extensionPath(), 'docs', 'rules'));
+    for (const d of diags) {
+      assert.strictEqual(d.source, 'perflens');
+      assert.ok(typeof d.code === 'object' && d.code !== null, 'code has a target');
+      assert.strictEqual(d.code.target.toString(), vscode.Uri.joinPath(docs, `${ruleOf(d)}.md`).toString());
+      assert.ok(d.relatedInformation && d.relatedInformation.length > 0, `${ruleOf(d)} has related information`);
+    }
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const loop = diags.find((d) => ruleOf(d) === 'n-plus-one-query' && doc.lineAt(d.range.start.line).text.includes('prisma.customer.findUnique'));
+    assert.ok(loop, 'the query inside the for loop is reported');
+    const related = loop.relatedInformation![0];
+    assert.strictEqual(related.location.uri.toString(), uri.toString());
+    assert.match(doc.lineAt(related.location.range.start.line).text, /for \(const order of orders\)/);
+    const seq = diags.find((d) => ruleOf(d) === 'sequential-awaits');
+    assert.strictEqual(seq?.severity, vscode.DiagnosticSeverity.Information, 'sequential-awaits is info by default');
+    const blocking = diags.find((d) => ruleOf(d) === 'blocking-call-in-async');
+    assert.strictEqual(blocking?.severity, vscode.DiagnosticSeverity.Warning);
+  });
+
+  it('cross-file: a helper in another file is known from the background index and linked', async () => {
+    const uri = file('node-service/src/routes/orders.ts');
+    const diags = perflens(uri);
+    const viaHelper = diags.find((d) => d.message.includes('loadCustomer'));
+    assert.ok(viaHelper, `the N+1 through loadCustomer is reported: ${diags.map((d) => d.message).join(' | ')}`);
+    const elsewhere = viaHelper.relatedInformation!.find((r) => r.location.uri.fsPath.endsWith(path.join('services', 'customers.ts')));
+    assert.ok(elsewhere, 'related information points into services/customers.ts');
+    const helperDoc = await vscode.workspace.openTextDocument(elsewhere.location.uri);
+    assert.match(helperDoc.lineAt(elsewhere.location.range.start.line).text, /prisma\.customer\.findUnique/);
+  });
+
+  it('Python: an open file shows exactly what the engine reports for the project', async () => {
+    const rel = 'fastapi-service/app/main.py';
+    const want = await expected(rel);
+    assert.ok(want.keys.some((k) => k.startsWith('n-plus-one-query')) && want.keys.some((k) => k.startsWith('blocking-call-in-async')), want.keys.join(', '));
+    await open(rel);
+    const got = await diagnosticsWhere(file(rel), 'the engine findings', (d) => d.length === want.keys.length);
+    assert.deepStrictEqual(got.map((d) => key(ruleOf(d), d.range)).sort(), want.keys);
+    const sleep = got.find((d) => d.message.includes('time.sleep'));
+    assert.ok(sleep?.relatedInformation?.[0].message.includes('health'), 'related: the async function');
+  });
+
+  it('as you type: a new blocking call is reported, and only the latest version survives', async () => {
+    const rel = 'node-service/src/routes/orders.ts';
+    const want = await expected(rel);
+    const editor = await open(rel);
+    const doc = editor.document;
+    const before = (await diagnosticsWhere(doc.uri, 'the engine findings', (d) => d.length === want.keys.length)).length;
+    const line = doc.lineAt(doc.getText().split('\n').findIndex((l) => l.includes("res.send(template)")));
+    // Several quick edits: each intermediate version is superseded before its answer matters.
+    for (let i = 0; i < 5; i++) {
+      await editor.edit((b) => b.insert(line.range.start, `  fs.writeFileSync('audit-${i}.log', 'x');\n`));
+    }
+    const got = await diagnosticsWhere(doc.uri, 'five new blocking calls', (d) => d.length === before + 5);
+    const lines = got.filter((d) => d.message.includes('fs.writeFileSync')).map((d) => doc.lineAt(d.range.start.line).text.trim());
+    assert.deepStrictEqual(lines.sort(), [0, 1, 2, 3, 4].map((i) => `fs.writeFileSync('audit-${i}.log', 'x');`));
+    await restore(rel);
+    assert.strictEqual(doc.getText(), want.text, 'the document is back to the file on disk');
+    await diagnosticsWhere(doc.uri, 'the restored file', (d) => d.length === before);
+  });
+});

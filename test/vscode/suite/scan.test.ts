@@ -1,0 +1,61 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { api, core, diagnosticsWhere, perflens, ruleOf, setSetting, workspaceRoot, workspaceSources } from './helpers';
+
+describe('Perflens: Scan Workspace', () => {
+  const blocking = "import * as fs from 'fs';\n\nexport async function job() {\n  return fs.readFileSync('data.json', 'utf8');\n}\n";
+  let dirs: Record<'jobs' | 'generated' | 'ignored' | 'legacy', string>;
+
+  before(() => {
+    const src = path.join(workspaceRoot(), 'node-service', 'src');
+    dirs = { jobs: path.join(src, 'jobs'), generated: path.join(src, 'generated'), ignored: path.join(src, 'ignored'), legacy: path.join(src, 'legacy') };
+    for (const d of Object.values(dirs)) {
+      fs.mkdirSync(d, { recursive: true });
+      fs.writeFileSync(path.join(d, 'job.ts'), blocking);
+    }
+    fs.writeFileSync(path.join(workspaceRoot(), 'node-service', '.gitignore'), 'src/ignored/\n');
+  });
+
+  after(async () => {
+    for (const d of Object.values(dirs)) fs.rmSync(d, { recursive: true, force: true });
+    fs.rmSync(path.join(workspaceRoot(), 'node-service', '.gitignore'), { force: true });
+    await setSetting('files.exclude', undefined);
+    await setSetting('perflens.ignore', undefined);
+  });
+
+  it('fills Problems for files that are not open, respecting files.exclude, .gitignore and perflens.ignore', async () => {
+    await setSetting('files.exclude', { '**/generated': true });
+    await setSetting('perflens.ignore', ['node-service/src/legacy/**']);
+    const summary = await (await api()).scanWorkspace();
+    assert.strictEqual(summary.cancelled, false);
+    // Every source file except the three excluded ones (workspaceSources skips those folders).
+    const c = await core();
+    assert.strictEqual(summary.files, workspaceSources(c).length);
+    const job = vscode.Uri.file(path.join(dirs.jobs, 'job.ts'));
+    const d = await diagnosticsWhere(job, 'the scanned blocking call', (x) => x.length === 1);
+    assert.strictEqual(ruleOf(d[0]), 'blocking-call-in-async');
+    assert.ok(vscode.workspace.textDocuments.every((doc) => doc.uri.toString() !== job.toString()), 'job.ts was never opened');
+    for (const excluded of [dirs.generated, dirs.ignored, dirs.legacy]) {
+      assert.deepStrictEqual(perflens(vscode.Uri.file(path.join(excluded, 'job.ts'))), [], `${excluded} is not scanned`);
+    }
+    assert.ok(summary.findings >= 9, `the sample services have findings: ${summary.findings}`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.match((await api()).statusText(), /Perflens: [1-9]\d*/);
+  });
+
+  it('results stay until the file changes on disk, then follow it', async () => {
+    const job = vscode.Uri.file(path.join(dirs.jobs, 'job.ts'));
+    await diagnosticsWhere(job, 'the scanned finding', (x) => x.length === 1);
+    fs.writeFileSync(job.fsPath, "export async function job() {\n  return 1;\n}\n");
+    await diagnosticsWhere(job, 'no finding after the change', (x) => x.length === 0);
+  });
+
+  it('can be cancelled', async () => {
+    const source = new vscode.CancellationTokenSource();
+    source.cancel();
+    const summary = await (await api()).scanWorkspace(source.token);
+    assert.strictEqual(summary.cancelled, true);
+  });
+});
