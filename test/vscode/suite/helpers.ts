@@ -92,7 +92,10 @@ export function workspaceSources(c: typeof Core): { file: string; text: string }
 
 export async function setSetting(section: string, value: unknown): Promise<void> {
   const [head, ...rest] = section.split('.');
-  await vscode.workspace.getConfiguration(head).update(rest.join('.'), value, vscode.ConfigurationTarget.Workspace);
+  const name = rest.join('.');
+  await vscode.workspace.getConfiguration(head).update(name, value, vscode.ConfigurationTarget.Workspace);
+  // The update can resolve before this extension host sees the new value: wait for it.
+  await waitFor(`${section} to take its new value`, () => JSON.stringify(vscode.workspace.getConfiguration(head).inspect(name)?.workspaceValue) === JSON.stringify(value) || value === undefined, 10_000);
 }
 
 /**
