@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { diagnosticRule, toRange, toWorkspaceEdit } from './diagnostics';
 import type { EngineClient } from './engine-client';
 import type { LiveAnalysis } from './live';
-import type { WireFinding } from './protocol';
+import type { WireFinding, WireFix } from './protocol';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('perflens');
 
@@ -26,20 +26,20 @@ export class CodeActions implements vscode.CodeActionProvider {
       return action ? [action] : [];
     }
     if (only && !only.contains(vscode.CodeActionKind.QuickFix) && !vscode.CodeActionKind.QuickFix.contains(only)) return [];
-    const findings = this.live.findingsFor(doc);
-    if (!findings) return [];
-    const actions: vscode.CodeAction[] = [];
-    for (const f of findings) {
+    const version = doc.version;
+    const here = (this.live.findingsFor(doc) ?? []).filter((f) => toRange(f.range).intersection(range) !== undefined);
+    if (here.length === 0) return [];
+    const ignores = await this.engine.ignoreFixes(doc.uri.fsPath, doc.getText(), here.map((f) => ({ rule: f.rule, span: f.span })));
+    if (doc.version !== version) return [];
+    return here.flatMap((f, i) => {
       const fRange = toRange(f.range);
-      if (!fRange.intersection(range) && !fRange.contains(range)) continue;
       const diagnostic = context.diagnostics.find((d) => diagnosticRule(d) === f.rule && d.range.isEqual(fRange));
-      actions.push(...actionsFor(doc, f, diagnostic));
-    }
-    return actions;
+      return actionsFor(doc, f, ignores[i] ?? [], diagnostic);
+    });
   }
 }
 
-function actionsFor(doc: vscode.TextDocument, f: WireFinding, diagnostic: vscode.Diagnostic | undefined): vscode.CodeAction[] {
+function actionsFor(doc: vscode.TextDocument, f: WireFinding, ignoreFixes: WireFix[], diagnostic: vscode.Diagnostic | undefined): vscode.CodeAction[] {
   const out: vscode.CodeAction[] = [];
   const make = (title: string) => {
     const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
@@ -52,7 +52,7 @@ function actionsFor(doc: vscode.TextDocument, f: WireFinding, diagnostic: vscode
     a.edit = toWorkspaceEdit(doc.uri, fix);
     a.isPreferred = fix.applicability === 'safe';
   }
-  for (const fix of f.ignoreFixes) make(fix.title).edit = toWorkspaceEdit(doc.uri, fix);
+  for (const fix of ignoreFixes) make(fix.title).edit = toWorkspaceEdit(doc.uri, fix);
   make(`Show documentation for \`${f.rule}\``).command = { command: 'perflens.showRuleDocumentation', title: 'Show Rule Documentation', arguments: [f.rule] };
   return out;
 }

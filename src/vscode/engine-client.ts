@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import * as vscode from 'vscode';
-import type { FileFindings, FileSelection, FromEngine, RuleInfo, SettingsLayer, ToEngine, WireConfigProblem } from './protocol';
+import type { FileFindings, FileSelection, FromEngine, RuleInfo, SettingsLayer, ToEngine, WireConfigProblem, WireFix } from './protocol';
 
 type Reply = Extract<FromEngine, { id: number }>;
 
@@ -54,6 +54,10 @@ export class EngineClient implements vscode.Disposable {
 
   fixAll(file: string, text: string): Promise<string | undefined> {
     return this.request((id) => ({ type: 'fixAll', id, file, text }), 'fixed').then((r) => r.text);
+  }
+
+  ignoreFixes(file: string, text: string, findings: { rule: string; span: { start: number; end: number } }[]): Promise<WireFix[][]> {
+    return this.request((id) => ({ type: 'ignoreFixes', id, file, text, findings }), 'ignoreFixes').then((r) => r.fixes);
   }
 
   saved(file: string, text: string): void {

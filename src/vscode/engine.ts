@@ -12,7 +12,7 @@ import { collectFiles } from '../cli/collect-files';
 import { Cancelled, PoolRun } from './pool';
 import type { PoolFile } from './pool';
 import type { FileSelection, FromEngine, SettingsLayer, ToEngine, WireConfigProblem } from './protocol';
-import { toFileFindings } from './wire';
+import { toFileFindings, wireIgnoreFixes } from './wire';
 
 /**
  * The analysis service of the extension, in a worker thread: config files + settings → Config
@@ -51,6 +51,13 @@ class Engine {
         return;
       case 'fixAll':
         void this.loaded.then(() => this.fixAll(m.id, m.file, m.text));
+        return;
+      case 'ignoreFixes':
+        try {
+          this.post({ type: 'ignoreFixes', id: m.id, fixes: wireIgnoreFixes(m.file, m.text, m.findings) });
+        } catch (err) {
+          this.post({ type: 'failed', id: m.id, message: describe(err) });
+        }
         return;
       case 'saved':
         void this.loaded.then(() => this.resummarise(m.file, m.text));

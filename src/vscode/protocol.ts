@@ -38,10 +38,10 @@ export interface WireFinding {
   message: string;
   range: WireRange;
   related: WireRelated[];
+  /** UTF-16 offsets of the finding in the analysed text (to ask for its ignore fixes). */
+  span: { start: number; end: number };
   /** The engine's fixes, in its order (safe ones are preferred by the editor). */
   fixes: WireFix[];
-  /** "Ignore on this line" / "Ignore in this file", in the file's comment syntax. */
-  ignoreFixes: WireFix[];
 }
 
 export interface WireConfigProblem {
@@ -91,6 +91,8 @@ export type ToEngine =
   /** Analyse a file from disk (a scanned file that changed while closed). */
   | { type: 'analyzeFile'; id: number; file: string }
   | { type: 'fixAll'; id: number; file: string; text: string }
+  /** "Ignore on this line / in this file" for some findings, asked for when the lightbulb opens. */
+  | { type: 'ignoreFixes'; id: number; file: string; text: string; findings: { rule: string; span: { start: number; end: number } }[] }
   | { type: 'saved'; file: string; text: string }
   | { type: 'index'; id: number; selection: FileSelection }
   | { type: 'scan'; id: number; selection: FileSelection }
@@ -100,6 +102,7 @@ export type FromEngine =
   | { type: 'ready'; rules: RuleInfo[] }
   | { type: 'result'; id: number; result: FileFindings; configProblems: WireConfigProblem[] }
   | { type: 'fixed'; id: number; text?: string; applied: number }
+  | { type: 'ignoreFixes'; id: number; fixes: WireFix[][] }
   | { type: 'progress'; id: number; phase: 'reading' | 'summarising' | 'checking'; done: number; total: number }
   | { type: 'scanResults'; id: number; results: FileFindings[] }
   | { type: 'finished'; id: number; files: number; cancelled: boolean; configProblems: WireConfigProblem[] }

@@ -9,12 +9,21 @@ import type { FileFindings, WireFinding, WireFix, WireRange } from './protocol';
  */
 export function toFileFindings(file: string, text: string, findings: readonly Finding[], notes: string[]): FileFindings {
   const lines = new LineIndex(text);
-  const language = languageForFile(file) ?? 'typescript';
   const others = new OtherFiles();
-  return { file, notes, findings: findings.map((f) => toWireFinding(f, file, text, lines, language, others)) };
+  return { file, notes, findings: findings.map((f) => toWireFinding(f, file, lines, others)) };
 }
 
-function toWireFinding(f: Finding, file: string, text: string, lines: LineIndex, language: Language, others: OtherFiles): WireFinding {
+/**
+ * The ignore fixes of some findings. Asked for when the lightbulb opens rather than with every
+ * analysis: each call reads the whole text for its indentation (0.5 s for 480 findings in 10,000 lines).
+ */
+export function wireIgnoreFixes(file: string, text: string, findings: readonly Pick<Finding, 'rule' | 'span'>[]): WireFix[][] {
+  const lines = new LineIndex(text);
+  const language: Language = languageForFile(file) ?? 'typescript';
+  return findings.map((f) => ignoreFixes(f, text, language).map((fix) => toWireFix(fix, lines)));
+}
+
+function toWireFinding(f: Finding, file: string, lines: LineIndex, others: OtherFiles): WireFinding {
   return {
     rule: f.rule,
     severity: f.severity,
@@ -29,8 +38,8 @@ function toWireFinding(f: Finding, file: string, text: string, lines: LineIndex,
         message: r.message,
       };
     }),
+    span: { start: f.span.start, end: f.span.end },
     fixes: f.fixes.map((fix) => toWireFix(fix, lines)),
-    ignoreFixes: ignoreFixes(f, text, language).map((fix) => toWireFix(fix, lines)),
   };
 }
 
