@@ -24,15 +24,22 @@ export interface FixSyntax {
 
 /** The language-independent part, from the text alone. */
 export class TextSyntax implements FixSyntax {
-  readonly eol: string;
-  readonly indentUnit: string;
+  private eolSeen?: string;
+  private unit?: string;
 
   constructor(
     readonly language: Language,
     readonly text: string,
-  ) {
-    this.eol = /\r\n/.test(text.slice(0, 10_000)) ? '\r\n' : '\n';
-    this.indentUnit = guessIndentUnit(text);
+  ) {}
+
+  // Both are computed on first use: an ignore fix needs the line end but never the indent unit,
+  // and guessing the unit reads up to 200,000 characters.
+  get eol(): string {
+    return (this.eolSeen ??= /\r\n/.test(this.text.slice(0, 10_000)) ? '\r\n' : '\n');
+  }
+
+  get indentUnit(): string {
+    return (this.unit ??= guessIndentUnit(this.text));
   }
 
   lineStart(offset: number): number {
