@@ -43,8 +43,15 @@ export class TextSyntax implements FixSyntax {
   }
 
   lineStart(offset: number): number {
-    const o = Math.max(0, Math.min(offset, this.text.length));
-    return Math.max(this.text.lastIndexOf('\n', o - 1), this.text.lastIndexOf('\r', o - 1)) + 1;
+    // A backward scan to the previous line end (lastIndexOf('\r') would run to the start of every
+    // file that has none).
+    let i = Math.max(0, Math.min(offset, this.text.length));
+    while (i > 0) {
+      const c = this.text.charCodeAt(i - 1);
+      if (c === 10 || c === 13) break;
+      i--;
+    }
+    return i;
   }
 
   indentAt(offset: number): string {
