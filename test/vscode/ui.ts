@@ -28,7 +28,9 @@ export async function runUiTest(tc: Toolchain, vsix: string, runDir: string, log
   });
   log(installVsix(tc, dirs, vsix).trim().split('\n').pop() ?? '');
   const ws = copySamples(path.join(runDir, 'samples'));
-  const images = path.join(REPO, 'docs', 'images');
+  // Screenshots go to the run folder; PERFLENS_UPDATE_SCREENSHOTS=1 writes the README's copies in
+  // docs/images (every run renders slightly different pixels, and a test run must not dirty the tree).
+  const images = process.env.PERFLENS_UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'docs', 'images') : path.join(runDir, 'screenshots');
   fs.mkdirSync(images, { recursive: true });
   const shots: string[] = [];
   const server = await startCodeServer(tc, dirs);
