@@ -3,7 +3,7 @@ import * as path from 'path';
 import { RuleTester } from 'eslint';
 import type { Linter } from 'eslint';
 import plugin = require('../src/eslint');
-import { analyzeProject, defaultConfig, LineIndex } from '../src/core';
+import { analyzeProject, applyEdits, defaultConfig, LineIndex } from '../src/core';
 import type { Finding, Fix } from '../src/core';
 import { ignoreFixes } from '../src/core/ignore-fixes';
 import { allRules } from '../src/rules';
@@ -32,12 +32,6 @@ RuleTester.itOnly = it.only;
 const tsParser = require('@typescript-eslint/parser') as Linter.Parser;
 const tester = new RuleTester({ languageOptions: { parser: tsParser } });
 
-/** Applies a fix's edits to the text (from the end, so offsets stay valid). */
-function applyEdits(text: string, fix: Fix): string {
-  let out = text;
-  for (const e of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-  return out;
-}
 
 /**
  * What `eslint --fix` makes of one pass, by ESLint's documented rules: one fix per problem, its
@@ -51,7 +45,7 @@ function eslintOnePass(text: string, findings: Finding[]): string | null {
     .map((fix) => {
       const start = Math.min(...fix.edits.map((e) => e.span.start));
       const end = Math.max(...fix.edits.map((e) => e.span.end));
-      const replaced = applyEdits(text, fix);
+      const replaced = applyEdits(text, fix.edits);
       return { start, end, newText: replaced.slice(start, replaced.length - (text.length - end)) };
     })
     .sort((a, b) => a.start - b.start || a.end - b.end);
@@ -109,7 +103,7 @@ describe('eslint plugin: RuleTester on the fixtures', function () {
               if (!f || index.position(f.span.start).line !== line) return { line, messageId: 'finding' };
               const safe = f.fixes.find((x) => x.applicability === 'safe' && x.edits.length > 0);
               const suggested = [...f.fixes.filter((x) => x !== safe && x.edits.length > 0), ...ignoreFixes(f, code, file.endsWith('.py') ? 'python' : 'typescript')];
-              return { line, messageId: 'finding', suggestions: suggested.map((x) => ({ messageId: 'fix', data: { title: x.title }, output: applyEdits(code, x) })) };
+              return { line, messageId: 'finding', suggestions: suggested.map((x) => ({ messageId: 'fix', data: { title: x.title }, output: applyEdits(code, x.edits) })) };
             });
           },
           get output() {

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { allRules, analyze, applyFixes, buildIndex, defaultConfig, ignoreFixes, LineIndex } from '../src/core';
+import { allRules, analyze, applyEdits, applyFixes, buildIndex, defaultConfig, ignoreFixes, LineIndex } from '../src/core';
 import type { AnalyzeResult, Config, Finding, Fix, ProjectIndex } from '../src/core';
 import { languageForFile, ready } from '../src/core/analyze';
 import { listFiles } from './fixture-expectations';
@@ -92,8 +92,7 @@ function isIgnore(fix: Fix): boolean {
 }
 
 function applyOne(text: string, fix: Fix): string {
-  const edits = [...fix.edits].sort((a, b) => b.span.start - a.span.start);
-  return edits.reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
+  return applyEdits(text, fix.edits);
 }
 
 function applyAll(text: string, findingsOf: (t: string) => Finding[], allowed: Array<'safe' | 'unsafe'>): string {

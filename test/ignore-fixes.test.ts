@@ -1,12 +1,12 @@
 import * as assert from 'assert';
 import { analyze, ready } from '../src/core/analyze';
 import { ignoreFixes } from '../src/core/ignore-fixes';
+import { applyEdits } from '../src/core/apply-fixes';
 import type { Fix } from '../src/core/finding';
 import type { Language } from '../src/core/model';
 
 function apply(text: string, fix: Fix): string {
-  const edits = [...fix.edits].sort((a, b) => b.span.start - a.span.start);
-  return edits.reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
+  return applyEdits(text, fix.edits);
 }
 
 /** Each ignore fix, applied, silences exactly its finding and keeps the file parseable. */

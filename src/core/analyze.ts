@@ -110,7 +110,7 @@ export function checkFacts(facts: FileFacts, config: Config): AnalyzeResult {
   const getSyntax = () => (syntax ??= frontendFor(facts.language)?.fixSyntax?.(facts) ?? textSyntax(facts));
   for (const rule of enabledRules(facts.language, config)) {
     try {
-      runRule(rule, facts, severityFor(rule, config), findings, getSyntax);
+      runRule(rule, facts, severityFor(rule, config), findings, getSyntax, notes);
     } catch (err) {
       notes.push(`${facts.file}: internal error in rule ${rule.id}, its findings are missing (${describe(err)})`);
     }
@@ -142,12 +142,22 @@ function severityFor(rule: Rule, config: Config): Severity {
   return s && s !== 'off' ? s : rule.defaultSeverity;
 }
 
-function runRule(rule: Rule, facts: FileFacts, severity: Severity, out: Finding[], syntax: () => FixSyntax): void {
+function runRule(rule: Rule, facts: FileFacts, severity: Severity, out: Finding[], syntax: () => FixSyntax, notes: string[]): void {
+  let fixFailure: string | undefined;
   rule.check({
     facts,
     severity,
     get syntax() {
       return syntax();
+    },
+    spellFixes(spell) {
+      try {
+        return spell();
+      } catch (err) {
+        // Too deep to walk is expected on generated code and not worth a note; anything else is a bug.
+        if (!isStackOverflow(err)) fixFailure ??= describe(err);
+        return [];
+      }
     },
     report(f) {
       // A rule may lower its own severity (e.g. a loop over a 2-element literal) but never raise it.
@@ -155,6 +165,7 @@ function runRule(rule: Rule, facts: FileFacts, severity: Severity, out: Finding[
       out.push({ ...f, rule: rule.id, severity: sev });
     },
   });
+  if (fixFailure) notes.push(`${facts.file}: internal error while spelling a fix of rule ${rule.id}; its findings are kept without that fix (${fixFailure})`);
 }
 
 function rank(s: Severity): number {

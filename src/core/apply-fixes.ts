@@ -28,11 +28,19 @@ export function applyFixes(text: string, findings: readonly Finding[], allowed: 
     applied++;
   }
   if (applied === 0) return { applied: 0 };
-  let out = text;
-  // From the end backwards so that earlier offsets stay valid; insertions at one point keep order.
-  const ordered = chosen.map((e, i) => ({ e, i })).sort((a, b) => b.e.span.start - a.e.span.start || b.i - a.i);
-  for (const { e } of ordered) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  const out = applyEdits(text, chosen);
   return out === text ? { applied: 0 } : { text: out, applied };
+}
+
+/**
+ * Applies non-overlapping edits: from the end backwards so that earlier offsets stay valid;
+ * insertions at one point keep their order.
+ */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const ordered = edits.map((e, i) => ({ e, i })).sort((a, b) => b.e.span.start - a.e.span.start || b.i - a.i);
+  let out = text;
+  for (const { e } of ordered) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return out;
 }
 
 /** Counts the findings that have a fix of the given applicability (for the `--fix` message). */

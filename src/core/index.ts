@@ -9,6 +9,6 @@ export type { Rule, RuleDocs } from './rule';
 export { allRules } from '../rules';
 export type { FileSummary, ExportSummary, ProjectIndex } from './project';
 export { ProjectSession } from './project-session';
-export { applyFixes, countFixable } from './apply-fixes';
+export { applyEdits, applyFixes, countFixable } from './apply-fixes';
 export { ignoreFixes } from './ignore-fixes';
 export { loadConfigFile, ConfigResolver } from './config-files';

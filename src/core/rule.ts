@@ -21,6 +21,11 @@ export interface RuleContext {
   severity: Severity;
   /** Source structure for spelling fixes, built on first use (see fix-syntax.ts). */
   readonly syntax: FixSyntax;
+  /**
+   * Runs a rule's fix spelling. A failure (a syntax walk that overflows the stack on code nested
+   * thousands deep, a bug) costs the fix, never the finding: the rule's findings are all kept.
+   */
+  spellFixes(spell: () => Fix[]): Fix[];
   report(finding: Omit<Finding, 'rule' | 'severity'> & { severity?: Severity }): void;
 }
 

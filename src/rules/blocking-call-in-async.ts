@@ -5,7 +5,7 @@ import type { CallFact } from '../core/model';
 import type { Related } from '../core/finding';
 import type { FileFacts, FunctionFact } from '../core/model';
 import type { TextEdit } from '../core/finding';
-import { withoutDeepFixes, isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
+import { isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
 import type { ImportedName, TsFixSyntax } from '../frontends/typescript/fix-syntax-api';
 import { ASYNC_ALTERNATIVES } from '../core/knowledge/typescript/async-alternatives';
 import type { AsyncAlternative } from '../core/knowledge/typescript/async-alternatives';
@@ -121,7 +121,7 @@ function shorten(s: string): string {
 // here; `ctx.syntax` answers questions about the source (see core/fix-syntax.ts).
 
 function fixesFor(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] {
-  return ctx.facts.language === 'python' ? pythonFixes(ctx, call, fn) : typescriptFixes(ctx, call, fn);
+  return ctx.spellFixes(() => (ctx.facts.language === 'python' ? pythonFixes(ctx, call, fn) : typescriptFixes(ctx, call, fn)));
 }
 
 /**
@@ -130,10 +130,6 @@ function fixesFor(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] {
  * in an async function, not in a callback or a sync handler) and the call is not awaited already.
  */
 function typescriptFixes(ctx: RuleContext, call: CallFact, _fn: FunctionFact): Fix[] {
-  return withoutDeepFixes(() => tsFixesOf(ctx, call, _fn));
-}
-
-function tsFixesOf(ctx: RuleContext, call: CallFact, _fn: FunctionFact): Fix[] {
   const syntax = ctx.syntax;
   if (!isTsFixSyntax(syntax)) return [];
   const c = syntax.callAt(call.span);

@@ -4,7 +4,7 @@ import type { Fix } from '../core/finding';
 import type { Related } from '../core/finding';
 import type { CallFact, FileFacts, LoopFact, Span } from '../core/model';
 import type { TextEdit } from '../core/finding';
-import { withoutDeepFixes, isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
+import { isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
 import type { TsCall, TsFixSyntax, TsLoop, TsObject } from '../frontends/typescript/fix-syntax-api';
 import { TS_BATCH_LOOKUPS, TS_BULK_WRITES, TS_SQL_ANY } from '../core/knowledge/typescript/batching';
 import { PY_EXECUTEMANY, PY_GATHER_SAFE_LIBRARIES, PY_ONE_SHOT_CALLS, PY_SQLALCHEMY_LOOKUPS } from '../core/knowledge/python/batching';
@@ -140,7 +140,7 @@ function shorten(s: string): string {
 // here; `ctx.syntax` answers questions about the source (see core/fix-syntax.ts).
 
 function fixesFor(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[] {
-  return ctx.facts.language === 'python' ? pythonFixes(ctx, call, loop) : typescriptFixes(ctx, call, loop);
+  return ctx.spellFixes(() => (ctx.facts.language === 'python' ? pythonFixes(ctx, call, loop) : typescriptFixes(ctx, call, loop)));
 }
 
 /**
@@ -150,10 +150,6 @@ function fixesFor(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[] {
  * is still N queries (the finding stays). Both change behaviour, so both are unsafe.
  */
 function typescriptFixes(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[] {
-  return withoutDeepFixes(() => tsFixesOf(ctx, call, loop));
-}
-
-function tsFixesOf(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[] {
   const syntax = ctx.syntax;
   if (!isTsFixSyntax(syntax)) return [];
   const l = syntax.loopAt(loop.span);

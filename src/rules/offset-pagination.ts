@@ -3,7 +3,7 @@ import type { RuleContext } from '../core/rule';
 import type { Fix } from '../core/finding';
 import type { OffsetFact } from '../core/model';
 import type { TextEdit } from '../core/finding';
-import { withoutDeepFixes, isTsFixSyntax } from '../frontends/typescript/fix-syntax-api';
+import { isTsFixSyntax } from '../frontends/typescript/fix-syntax-api';
 import type { TsFixSyntax } from '../frontends/typescript/fix-syntax-api';
 import type { Related } from '../core/finding';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
@@ -91,7 +91,7 @@ function shorten(s: string): string {
 // here; `ctx.syntax` answers questions about the source (see core/fix-syntax.ts).
 
 function fixesFor(ctx: RuleContext, off: OffsetFact): Fix[] {
-  return ctx.facts.language === 'python' ? pythonFixes(ctx, off) : typescriptFixes(ctx, off);
+  return ctx.spellFixes(() => (ctx.facts.language === 'python' ? pythonFixes(ctx, off) : typescriptFixes(ctx, off)));
 }
 
 /**
@@ -101,10 +101,6 @@ function fixesFor(ctx: RuleContext, off: OffsetFact): Fix[] {
  * function used nowhere else and the order is one plain key (or none); always unsafe: the API changes.
  */
 function typescriptFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
-  return withoutDeepFixes(() => tsFixesOf(ctx, off));
-}
-
-function tsFixesOf(ctx: RuleContext, off: OffsetFact): Fix[] {
   const syntax = ctx.syntax;
   if (!isTsFixSyntax(syntax) || !off.source) return [];
   if (off.style === 'method' && (off.library === 'knex' || off.library === 'kysely' || off.library === 'typeorm')) return tsKeysetChain(syntax, off);

@@ -5,7 +5,7 @@ import type { CallFact, FileFacts, StatementFact } from '../core/model';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
 import type { PyNode } from '../frontends/python/tree';
-import { withoutDeepFixes, isTsFixSyntax } from '../frontends/typescript/fix-syntax-api';
+import { isTsFixSyntax } from '../frontends/typescript/fix-syntax-api';
 import type { TsFixSyntax, TsStatement } from '../frontends/typescript/fix-syntax-api';
 
 /**
@@ -168,7 +168,7 @@ function shorten(s: string): string {
 // here; `ctx.syntax` answers questions about the source (see core/fix-syntax.ts).
 
 function fixesFor(ctx: RuleContext, group: Member[]): Fix[] {
-  return ctx.facts.language === 'python' ? pythonFixes(ctx, group) : typescriptFixes(ctx, group);
+  return ctx.spellFixes(() => (ctx.facts.language === 'python' ? pythonFixes(ctx, group) : typescriptFixes(ctx, group)));
 }
 
 /**
@@ -179,10 +179,6 @@ function fixesFor(ctx: RuleContext, group: Member[]): Fix[] {
  * Comments stay with their await inside the array. Mixed shapes get no fix.
  */
 function typescriptFixes(ctx: RuleContext, group: Member[]): Fix[] {
-  return withoutDeepFixes(() => tsFixesOf(ctx, group));
-}
-
-function tsFixesOf(ctx: RuleContext, group: Member[]): Fix[] {
   const syntax = ctx.syntax;
   if (!isTsFixSyntax(syntax)) return [];
   const block = ctx.facts.blocks.find((b) => b.statements.includes(group[0].stmt));

@@ -7,6 +7,7 @@ import { analyseFile, forgetAnalysis, lineOf } from './analysis';
 import { FactWalker } from './facts';
 import { initPythonParser, parserProblem } from './parser';
 import { buildSummary } from './summary';
+import { isStackOverflow } from '../../core/deep-stack';
 import { pythonFixSyntax } from './fix-syntax';
 import { textSyntax } from '../../core/fix-syntax';
 
@@ -61,7 +62,3 @@ export const pythonFrontend: Frontend = {
     }
   },
 };
-
-function isStackOverflow(err: unknown): boolean {
-  return err instanceof RangeError && /call stack/i.test(err.message);
-}

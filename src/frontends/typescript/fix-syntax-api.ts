@@ -1,8 +1,6 @@
 import type { Span } from '../../core/model';
 import type { TextEdit } from '../../core/finding';
 import type { FixSyntax } from '../../core/fix-syntax';
-import type { Fix } from '../../core/finding';
-import { isStackOverflow } from '../../core/deep-stack';
 
 /**
  * What the TS/JS fixes ask of the source, answered from the compiler's syntax tree. Rule files
@@ -216,16 +214,3 @@ export function mergeInsertions(edits: TextEdit[]): TextEdit[] {
   return out;
 }
 
-/**
- * Spelling a fix walks the syntax tree recursively; on input nested thousands deep (which the
- * front-end survives on a big-stack worker) that overflows the rule's stack. The finding matters
- * more than its fix: offer none rather than lose the finding to an internal error.
- */
-export function withoutDeepFixes(spell: () => Fix[]): Fix[] {
-  try {
-    return spell();
-  } catch (err) {
-    if (isStackOverflow(err)) return [];
-    throw err;
-  }
-}
