@@ -269,6 +269,9 @@ describe('perflens explain (command)', function () {
         assert.equal(r.code, 2, argv.join(' '));
         assert.match(r.stderr, /^perflens explain: .+\n {2}Run `perflens explain --help`/, r.stderr);
       }
+      const missing = await run(['--embedded', '--schema', 'no-such-folder', '--sql', 'SELECT 1']);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /^perflens explain: `--schema`: .*no-such-folder is not a folder/, missing.stderr);
       const help = await run(['--help']);
       assert.equal(help.code, 0);
       assert.match(help.stdout, /--allow-writes/);

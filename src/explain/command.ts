@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { extractSql, languageOfFile, type ExtractedSql } from './extract';
 import { explainSql, DEFAULT_TIMEOUT_MS, type ExplainResult } from './explain';
@@ -323,6 +323,8 @@ async function chooseRunner(o: Options, io: CommandIO, secrets: string[], err: (
     return new PgRunner(target);
   }
   const schemaDir = resolve(io.cwd, o.schema ?? '.');
+  // A mistyped folder would otherwise give an empty database and "relation … does not exist".
+  if (o.schema !== undefined && !isDirectory(schemaDir)) throw new ExplainError('usage', `\`--schema\`: ${schemaDir} is not a folder; give the folder that holds your migrations or schema.sql.`);
   if (!o.embedded && o.schema === undefined) {
     err(`perflens explain: no database configured (--connection, DATABASE_URL or .env); using the embedded PostgreSQL with the schema found under ${schemaDir}.\n`);
   }
@@ -389,4 +391,12 @@ function jsonOutput(result: ExplainResult, extracted: ExtractedSql, sourceName: 
     ...(embedded ? { schema: { root: embedded.schema.root, loaded: embedded.schema.loaded, failed: embedded.schema.failed } } : {}),
     durationMs: result.durationMs,
   };
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }

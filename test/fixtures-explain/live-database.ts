@@ -8,7 +8,7 @@ import type { SqlSession } from '../../src/explain/runner';
  * schema and rows both databases get.
  */
 
-export const SCHEMA_DIR = join(__dirname, '..', '..', '..', 'test', 'fixtures-explain', 'schema');
+export const SCHEMA_DIR = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'schema');
 
 /** Where this test run keeps the embedded database's start-up snapshot (removed at the end). */
 export const SNAPSHOT_DIR = join(tmpdir(), `perflens-test-snapshots-${process.pid}`);

@@ -19,7 +19,7 @@ export async function screenshotPlanView(out: string): Promise<void> {
   const workspace = path.join(runDir, 'shop');
   fs.cpSync(path.join(REPO, 'test', 'fixtures-explain', 'app'), workspace, { recursive: true });
   const dirs = prepareRun(path.join(runDir, 'vscode'), tc, {
-    'perflens.explain.schemaPath': path.join(REPO, 'test', 'fixtures-explain', 'schema'),
+    'perflens.explain.schemaPath': path.join(REPO, 'test', 'fixtures', 'schema'),
     'workbench.colorTheme': 'Default Dark Modern',
     'editor.minimap.enabled': false,
     'workbench.activityBar.location': 'hidden',

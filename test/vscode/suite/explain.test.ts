@@ -1,6 +1,6 @@
 /**
  * "Perflens: Explain Selected SQL" in the real VS Code (code-server's extension host, real `vscode`
- * API) against the embedded PostgreSQL loaded with test/fixtures-explain/schema: a selection, a
+ * API) against the embedded PostgreSQL loaded with test/fixtures/schema: a selection, a
  * literal under the cursor, the plan webview (PEV2 draws the plan), an error mapped back onto the
  * SQL, the confirmation before ANALYZE runs a write, the code lenses, the plan language.
  */
@@ -24,7 +24,7 @@ describe('Explain Selected SQL (embedded PostgreSQL)', function () {
     await extension.activate();
     root = extension.extensionPath;
     const explain = vscode.workspace.getConfiguration('perflens.explain');
-    await explain.update('schemaPath', join(root, 'test', 'fixtures-explain', 'schema'), vscode.ConfigurationTarget.Global);
+    await explain.update('schemaPath', join(root, 'test', 'fixtures', 'schema'), vscode.ConfigurationTarget.Global);
     // A database configured by the workspace under test would take precedence over the embedded one.
     assert.strictEqual(explain.inspect<string>('connectionString')?.workspaceValue ?? '', '');
   });
