@@ -217,9 +217,16 @@ export class CallAnalyzer {
     return undefined;
   }
 
-  /** `self.repo.get(…)` where the repository holds a session: the receiver's session. */
+  /**
+   * `self.repo.get(…)` where the repository holds a session: the receiver's session. A receiver
+   * built by a constructor handed the session (`self.repo = CartRepository(db_session)`) runs on
+   * that session, whatever file the class is in.
+   */
   private receiverSession(receiver: PyNode | undefined): string | undefined {
     if (!receiver) return undefined;
+    const ctor = this.r.constructorCall(receiver);
+    const fromCtor = ctor ? this.sessionArgument(ctor) : undefined;
+    if (fromCtor) return fromCtor;
     const v = this.r.valueOf(receiver);
     if (v.kind !== 'instance') return undefined;
     for (const [name, bindings] of v.cls.attrs) {

@@ -189,6 +189,39 @@ export class Resolver {
     return UNKNOWN;
   }
 
+  /**
+   * The constructor call a receiver was built from: the call itself (`Repo(db).get()`), a local
+   * assigned from one (`repo = Repo(db)`), or an instance attribute set from one in a method
+   * (`self.repo = Repo(db)`). Repositories handed one session share it, which is what
+   * `sequential-awaits` must know.
+   */
+  constructorCall(receiver: PyNode): PyNode | undefined {
+    const n = unparen(receiver);
+    if (n.type === 'call') return n;
+    const fromValues = (values: (PyNode | undefined)[]) => {
+      const calls = values.filter((v): v is PyNode => !!v && unparen(v).type === 'call').map(unparen);
+      // Several different constructions (`self.repo = A(db)` here, `B(other)` there): no answer.
+      return calls.length > 0 && calls.length === values.length && calls.every((c) => this.src(c) === this.src(calls[0])) ? calls[0] : undefined;
+    };
+    if (n.type === 'identifier') {
+      const found = lookup(this.scopeFor(n), this.src(n));
+      if (!found || found.scope === this.tree.module) return undefined;
+      const assigns = found.bindings.filter((b) => b.kind === 'assign');
+      if (assigns.length !== found.bindings.length) return undefined;
+      return fromValues(assigns.map((b) => (b.kind === 'assign' ? b.value : undefined)));
+    }
+    if (n.type === 'attribute') {
+      const obj = field(n, 'object');
+      const attr = field(n, 'attribute');
+      if (!obj || !attr || obj.type !== 'identifier') return undefined;
+      const self = this.valueOf(obj);
+      if (self.kind !== 'instance') return undefined;
+      const bindings = self.cls.attrs.get(this.src(attr));
+      return bindings ? fromValues(bindings.map((b) => b.value)) : undefined;
+    }
+    return undefined;
+  }
+
   /** Whether a name's bindings are all without an annotation (so a receiver-name fallback applies). */
   isUntyped(name: string, scope: Scope): boolean {
     const found = lookup(scope, name);
