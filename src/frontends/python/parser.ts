@@ -20,6 +20,46 @@ interface Loaded {
   hasFields?: boolean[];
   /** Type ids of nodes whose anonymous child is an operator worth keeping (`/`, `%`, `+`). */
   keepsOperator: boolean[];
+  /** Direct access to the cursor exports, when the module exposes them (see CursorOps). */
+  raw?: { module: RawModule; transferBuffer: number };
+}
+
+/** The Emscripten module's exports that the fast copy calls (tree-sitter's lib/tree-sitter.c). */
+interface RawModule {
+  HEAP32: Int32Array;
+  _ts_init(): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+}
+
+const RAW_EXPORTS: (keyof RawModule)[] = [
+  '_ts_init',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+];
+
+/**
+ * Emscripten turns the options object given to `Parser.init` into the module itself, exports
+ * included; another caller may have initialised the module first, and then there is none.
+ */
+function rawModule(options: Record<string, unknown>): { module: RawModule; transferBuffer: number } | undefined {
+  if (process.env.PERFLENS_TREE_SITTER_RAW === '0') return undefined;
+  if (!(options.HEAP32 instanceof Int32Array) || RAW_EXPORTS.some((k) => typeof options[k] !== 'function')) return undefined;
+  const module = options as unknown as RawModule;
+  // `ts_init` only stores the language versions in the transfer buffer and returns its address.
+  return { module, transferBuffer: module._ts_init() };
 }
 
 let loaded: Loaded | undefined;
@@ -36,7 +76,8 @@ export function initPythonParser(): Promise<void> {
 async function load(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require('web-tree-sitter') as typeof TreeSitter;
-  await ts.Parser.init();
+  const moduleOptions: Record<string, unknown> = {};
+  await ts.Parser.init(moduleOptions);
   const language = await ts.Language.load(grammarWasm());
   const parser = new ts.Parser();
   parser.setLanguage(language);
@@ -46,7 +87,7 @@ async function load(): Promise<void> {
     named.push(language.nodeTypeIsNamed(i));
     types.push(language.nodeTypeForId(i) ?? '');
   }
-  loaded = { parser, named, types, fieldNames: language.fields, hasFields: fieldParents(types), keepsOperator: types.map((t) => OPERATOR_PARENTS.has(t)) };
+  loaded = { parser, named, types, fieldNames: language.fields, hasFields: fieldParents(types), keepsOperator: types.map((t) => OPERATOR_PARENTS.has(t)), raw: rawModule(moduleOptions) };
 }
 
 /**
@@ -91,78 +132,144 @@ export interface ParsedPython {
   errorOffset?: number;
 }
 
+/**
+ * The cursor operations the copy needs. web-tree-sitter's TreeCursor copies the cursor's four words
+ * into wasm memory and back around every call (~60% of the copy); the raw exports of the module
+ * keep the cursor in wasm's transfer buffer between calls, so the copy calls them directly when
+ * the module exposes them (see `rawCursor`), and falls back to the TreeCursor otherwise.
+ */
+interface CursorOps {
+  typeId(): number;
+  start(): number;
+  end(): number;
+  fieldId(): number;
+  isMissing(): boolean;
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+}
+
 /** Parses and copies the tree into plain objects. Returns undefined when the parser is not loaded. */
 export function parsePython(text: string): ParsedPython | undefined {
   if (!loaded) return undefined;
-  const { parser, named, types, fieldNames, hasFields, keepsOperator } = loaded;
-  const tree = parser.parse(text);
+  const tree = loaded.parser.parse(text);
   if (!tree) return undefined;
   const cursor = tree.walk();
   try {
     const hasError = tree.rootNode.hasError;
     const errorOffset = hasError ? firstError(tree.rootNode) : undefined;
-    const parentTypeIds: number[] = [cursor.nodeTypeId];
-    const root: PyNode = {
-      type: types[cursor.nodeTypeId] ?? 'module',
-      named: true,
-      start: cursor.startIndex,
-      end: cursor.endIndex,
-      field: null,
-      children: NO_CHILDREN,
-      parent: null,
-      missing: false,
-    };
-    const stack: PyNode[] = [root];
-    // Keywords and punctuation are skipped except `async` and operators: the analysis needs
-    // nothing else from them, and every property read on the cursor is a call into WebAssembly.
-    if (cursor.gotoFirstChild()) {
-      for (;;) {
-        const typeId = cursor.nodeTypeId;
-        const parent = stack[stack.length - 1];
-        let node: PyNode | undefined;
-        if (parent.children === NO_CHILDREN) parent.children = [];
-        if (named[typeId] ?? true) {
-          const parentType = parentTypeIds[parentTypeIds.length - 1];
-          const fieldId = !hasFields || hasFields[parentType] ? cursor.currentFieldId : 0;
-          node = {
-            type: types[typeId] ?? '',
-            named: true,
-            start: cursor.startIndex,
-            end: cursor.endIndex,
-            field: fieldId ? (fieldNames[fieldId] ?? null) : null,
-            children: NO_CHILDREN,
-            parent,
-            missing: hasError ? cursor.nodeIsMissing : false,
-          };
-          parent.children.push(node);
-          if (cursor.gotoFirstChild()) {
-            stack.push(node);
-            parentTypeIds.push(typeId);
-            continue;
-          }
-        } else {
-          const type = types[typeId] ?? '';
-          if (type === 'async' || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
-            parent.children.push({ type, named: false, start: parent.start, end: parent.start, field: type === 'async' ? null : 'operator', children: NO_CHILDREN, parent, missing: false });
-          }
-        }
-        let done = false;
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent() || stack.length <= 1) {
-            done = true;
-            break;
-          }
-          stack.pop();
-          parentTypeIds.pop();
-        }
-        if (done) break;
+    const raw = loaded.raw;
+    let root: PyNode;
+    if (raw) {
+      // The cursor's state moves into the transfer buffer for the copy and back out after it.
+      const words = cursor as unknown as Record<0 | 1 | 2 | 3, number>;
+      const treeAddress = (tree as unknown as Record<0, number>)[0];
+      const at = raw.transferBuffer >> 2;
+      for (let k = 0; k < 4; k++) raw.module.HEAP32[at + k] = words[k as 0 | 1 | 2 | 3];
+      try {
+        root = copyTree(loaded, hasError, rawOps(raw.module, treeAddress));
+      } finally {
+        // Moving the cursor may have grown wasm memory: read the current view.
+        for (let k = 0; k < 4; k++) words[k as 0 | 1 | 2 | 3] = raw.module.HEAP32[at + k];
       }
+    } else {
+      root = copyTree(loaded, hasError, cursorOps(cursor));
     }
     return { root, hasError, errorOffset };
   } finally {
     cursor.delete();
     tree.delete();
   }
+}
+
+function cursorOps(c: TreeSitter.TreeCursor): CursorOps {
+  return {
+    typeId: () => c.nodeTypeId,
+    start: () => c.startIndex,
+    end: () => c.endIndex,
+    fieldId: () => c.currentFieldId,
+    isMissing: () => c.nodeIsMissing,
+    firstChild: () => c.gotoFirstChild(),
+    nextSibling: () => c.gotoNextSibling(),
+    parent: () => c.gotoParent(),
+  };
+}
+
+function rawOps(m: RawModule, tree: number): CursorOps {
+  return {
+    typeId: () => m._ts_tree_cursor_current_node_type_id_wasm(tree),
+    start: () => m._ts_tree_cursor_start_index_wasm(tree),
+    end: () => m._ts_tree_cursor_end_index_wasm(tree),
+    fieldId: () => m._ts_tree_cursor_current_field_id_wasm(tree),
+    isMissing: () => m._ts_tree_cursor_current_node_is_missing_wasm(tree) !== 0,
+    firstChild: () => m._ts_tree_cursor_goto_first_child_wasm(tree) !== 0,
+    nextSibling: () => m._ts_tree_cursor_goto_next_sibling_wasm(tree) !== 0,
+    parent: () => m._ts_tree_cursor_goto_parent_wasm(tree) !== 0,
+  };
+}
+
+/** The copy: named nodes, plus `async` and operators; the cursor starts on the root. */
+function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps): PyNode {
+  const { named, types, fieldNames, hasFields, keepsOperator } = l;
+  const rootType = cursor.typeId();
+  const parentTypeIds: number[] = [rootType];
+  const root: PyNode = {
+    type: types[rootType] ?? 'module',
+    named: true,
+    start: cursor.start(),
+    end: cursor.end(),
+    field: null,
+    children: NO_CHILDREN,
+    parent: null,
+    missing: false,
+  };
+  const stack: PyNode[] = [root];
+  // Keywords and punctuation are skipped except `async` and operators: the analysis needs
+  // nothing else from them, and every property read on the cursor is a call into WebAssembly.
+  if (cursor.firstChild()) {
+    for (;;) {
+      const typeId = cursor.typeId();
+      const parent = stack[stack.length - 1];
+      let node: PyNode | undefined;
+      if (parent.children === NO_CHILDREN) parent.children = [];
+      if (named[typeId] ?? true) {
+        const parentType = parentTypeIds[parentTypeIds.length - 1];
+        const fieldId = !hasFields || hasFields[parentType] ? cursor.fieldId() : 0;
+        node = {
+          type: types[typeId] ?? '',
+          named: true,
+          start: cursor.start(),
+          end: cursor.end(),
+          field: fieldId ? (fieldNames[fieldId] ?? null) : null,
+          children: NO_CHILDREN,
+          parent,
+          missing: hasError ? cursor.isMissing() : false,
+        };
+        parent.children.push(node);
+        if (cursor.firstChild()) {
+          stack.push(node);
+          parentTypeIds.push(typeId);
+          continue;
+        }
+      } else {
+        const type = types[typeId] ?? '';
+        if (type === 'async' || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
+          parent.children.push({ type, named: false, start: parent.start, end: parent.start, field: type === 'async' ? null : 'operator', children: NO_CHILDREN, parent, missing: false });
+        }
+      }
+      let done = false;
+      while (!cursor.nextSibling()) {
+        if (!cursor.parent() || stack.length <= 1) {
+          done = true;
+          break;
+        }
+        stack.pop();
+        parentTypeIds.pop();
+      }
+      if (done) break;
+    }
+  }
+  return root;
 }
 
 /** Descends along nodes that contain errors to the first ERROR or MISSING node. */
@@ -175,4 +282,9 @@ function firstError(root: TreeSitter.Node): number {
     n = next;
   }
   return n.startIndex;
+}
+
+/** Whether trees are copied through the raw cursor exports (for tests; see CursorOps). */
+export function usesRawCursor(): boolean {
+  return !!loaded?.raw;
 }

@@ -1,0 +1,62 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { initPythonParser, usesRawCursor } from '../src/frontends/python/parser';
+import { serialise } from './python-tree-serialise';
+
+/**
+ * The tree copy through the raw cursor exports of web-tree-sitter's module must give exactly the
+ * tree that the public TreeCursor gives (PERFLENS_TREE_SITTER_RAW=0 forces the latter, in a child
+ * process because the choice is made when the parser loads).
+ */
+
+const SAMPLES = [
+  'import asyncio\n\nasync def f(db):\n    for u in users:\n        await db.execute(select(U).where(U.id == u.id))\n',
+  'def f(:\n  x = (1 +\nasync def g(): await h(\n',
+  'café = "é"  # ünïcode\nclass Ä(B, metaclass=M):\n    x: int = 1 // 2 % 3\n    def m(self, *a, **k) -> "T | None": return [y async for y in z if not y]\n',
+  'x = lambda a, b=2: a @ b\nwith open(p) as f, g() as (h, i):\n    pass\nmatch v:\n    case [1, *rest]: print(rest)\n',
+  '',
+  '\n\n# only a comment\n',
+];
+
+function fixtureTexts(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.py')) out.push(fs.readFileSync(p, 'utf8'));
+    }
+  };
+  walk(path.join(__dirname, '..', '..', 'test', 'fixtures'));
+  return out;
+}
+
+describe('Python parser tree copy', function () {
+  this.timeout(120_000);
+  before(() => initPythonParser());
+
+  it('copies through the raw cursor exports in this build', () => {
+    assert.strictEqual(usesRawCursor(), true);
+  });
+
+  it('gives the same trees as web-tree-sitter’s TreeCursor (fixtures, errors, non-ASCII)', () => {
+    const texts = [...SAMPLES, ...fixtureTexts()];
+    assert.ok(texts.length > 20, 'the fixtures were found');
+    const input = path.join(fs.mkdtempSync(path.join(require('os').tmpdir(), 'perflens-parse-')), 'texts.json');
+    fs.writeFileSync(input, JSON.stringify(texts));
+    const script = `
+      const { initPythonParser, usesRawCursor } = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'frontends', 'python', 'parser.js'))});
+      const { serialise } = require(${JSON.stringify(path.join(__dirname, 'python-tree-serialise.js'))});
+      initPythonParser().then(() => {
+        if (usesRawCursor()) throw new Error('PERFLENS_TREE_SITTER_RAW=0 was ignored');
+        process.stdout.write(JSON.stringify(serialise(JSON.parse(require('fs').readFileSync(${JSON.stringify(input)}, 'utf8')))));
+      });`;
+    const slow = JSON.parse(execFileSync(process.execPath, ['-e', script], { env: { ...process.env, PERFLENS_TREE_SITTER_RAW: '0' }, encoding: 'utf8', maxBuffer: 1 << 28 })) as string[];
+    const fast = serialise(texts);
+    assert.strictEqual(fast.length, slow.length);
+    for (let i = 0; i < fast.length; i++) assert.strictEqual(fast[i], slow[i], `tree ${i} differs`);
+  });
+});
+
