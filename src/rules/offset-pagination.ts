@@ -1,15 +1,17 @@
 import { defineRule } from '../core/rule';
 import type { RuleContext } from '../core/rule';
 import type { Fix } from '../core/finding';
-import type { OffsetFact } from '../core/model';
+import type { OffsetFact, Span } from '../core/model';
 import type { TextEdit } from '../core/finding';
 import { isTsFixSyntax } from '../frontends/typescript/fix-syntax-api';
-import type { TsFixSyntax } from '../frontends/typescript/fix-syntax-api';
+import type { TsElement, TsFixSyntax } from '../frontends/typescript/fix-syntax-api';
 import type { Related } from '../core/finding';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
 import type { PyNode } from '../frontends/python/tree';
 import { field } from '../frontends/python/tree';
+import { INTERPOLATION, tokenizeSql } from '../core/sql-scan';
+import type { SqlToken } from '../core/sql-scan';
 
 /**
  * offset-pagination: OFFSET/skip paging whose cost grows with the page number. The finding sits
@@ -71,11 +73,16 @@ async def list_posts(db: AsyncSession, after: int = 0, limit: int = 50):
       const related: Related[] = [];
       if (off.source) related.push({ span: off.source.span, message: `the offset comes from \`${off.source.name}\`` });
       const what = off.style === 'sql' ? `\`OFFSET ${shorten(off.valueText)}\`` : off.style === 'property' ? `\`${off.keyword}: ${shorten(off.valueText)}\`` : `\`${off.keyword.replace('()', `(${shorten(off.valueText)})`)}\``;
+      // The fix spelling finds the ORDER BY key; an index on it is what makes keyset pages cheap.
+      const found: { keys?: string[] } = {};
+      const fixes = fixesFor(ctx, off, found);
+      const names = found.keys?.map(sqlIndexColumn) ?? [];
+      const index = names.length > 1 || (names.length === 1 && names[0] !== 'id') ? `, with an index on \`(${names.join(', ')})\`` : '';
       ctx.report({
-        message: `${what} pages with OFFSET, so each page reads and discards every row before it; page by a key (keyset pagination) instead.`,
+        message: `${what} pages with OFFSET, so each page reads and discards every row before it; page by a key (keyset pagination) instead${index}.`,
         span: off.span,
         related,
-        fixes: fixesFor(ctx, off),
+        fixes,
       });
     }
   },
@@ -90,8 +97,9 @@ function shorten(s: string): string {
 // The decision (which repair, its title and applicability) and its spelling per language live
 // here; `ctx.syntax` answers questions about the source (see core/fix-syntax.ts).
 
-function fixesFor(ctx: RuleContext, off: OffsetFact): Fix[] {
-  return ctx.spellFixes(() => (ctx.facts.language === 'python' ? pythonFixes(ctx, off) : typescriptFixes(ctx, off)));
+/** `found.keys`: the ORDER BY key the keyset sketch pages by, when the spelling got that far (for the message). */
+function fixesFor(ctx: RuleContext, off: OffsetFact, found: { keys?: string[] }): Fix[] {
+  return ctx.spellFixes(() => (ctx.facts.language === 'python' ? pythonFixes(ctx, off, found) : typescriptFixes(ctx, off, found)));
 }
 
 /**
@@ -100,9 +108,11 @@ function fixesFor(ctx: RuleContext, off: OffsetFact): Fix[] {
  * (the last `id` the client saw). Offered only when the offset comes from a parameter of the
  * function used nowhere else and the order is one plain key (or none); always unsafe: the API changes.
  */
-function typescriptFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
+function typescriptFixes(ctx: RuleContext, off: OffsetFact, found: { keys?: string[] }): Fix[] {
   const syntax = ctx.syntax;
-  if (!isTsFixSyntax(syntax) || !off.source) return [];
+  if (!isTsFixSyntax(syntax)) return [];
+  if (off.style === 'sql') return tsKeysetSql(syntax, off, found);
+  if (!off.source) return [];
   if (off.style === 'method' && (off.library === 'knex' || off.library === 'kysely' || off.library === 'typeorm')) return tsKeysetChain(syntax, off);
   if (off.style !== 'property' || off.library !== 'prisma' || off.keyword !== 'skip') return [];
   const prop = syntax.propertyAt(off.span.start);
@@ -142,7 +152,7 @@ function typescriptFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
 }
 
 /** Python: keyset paging sketch (`where(M.id > after)` + `order_by` + `limit`). */
-function pythonFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
+function pythonFixes(ctx: RuleContext, off: OffsetFact, found: { keys?: string[] }): Fix[] {
   const syntax = ctx.syntax;
   if (!isPythonSyntax(syntax) || !off.source) return [];
   if (off.style === 'method' && off.library === 'sqlalchemy') return pyKeysetChain(syntax, off);
@@ -353,4 +363,263 @@ function tsKeysetChain(syntax: TsFixSyntax, off: OffsetFact): Fix[] {
       { span: offsetLink.span, newText: condition },
     ],
   }];
+}
+
+// ── Raw SQL keyset, both languages ──────────────────────────────────────────────────────────────
+
+/**
+ * What turns `… ORDER BY k1 [DESC], k2 [DESC] LIMIT n OFFSET p` into a keyset page: where the
+ * condition goes, the ORDER BY key (with `id` added as tie-breaker when it is not in it), and the
+ * OFFSET to drop. Offsets are indices into the SQL text as given (the caller masks template
+ * substitutions with characters of the same length, so indices are source offsets too).
+ */
+interface SqlKeysetPlan {
+  /** The key columns as written (`created_at`, `o.id`), tie-breaker included. */
+  keys: string[];
+  descending: boolean;
+  /** Where the condition goes (the end of the last token before ORDER BY) and how it starts. */
+  whereAt: number;
+  whereKeyword: 'WHERE' | 'AND';
+  /** The existing WHERE condition has a top-level OR: parenthesise it (open at this index; close at `whereAt`). */
+  wrapAt?: number;
+  /** `, id DESC` after the last ORDER BY item, when `id` was not in the key. */
+  tieBreaker?: { at: number; text: string };
+  /** From the end of the token before OFFSET to the end of its value. */
+  removeOffset: { start: number; end: number };
+  /** The OFFSET's value token (`$2`, `?`, `:skip`, `%s`, a masked substitution). */
+  offsetValue: SqlToken;
+  /** The statement's keywords are lower case. */
+  lower: boolean;
+}
+
+const SQL_NOT_PAGEABLE = /^(group|having|union|intersect|except|window|returning|fetch|for|distinct|with)$/i;
+const SQL_RESERVED = /^(select|from|where|order|by|limit|offset|asc|desc|nulls|first|last|collate|using|and|or|not|null|case|when|then|else|end)$/i;
+
+/** Pads a masked `${…}` to its source length (see `maskSubstitutions`). */
+const SQL_PAD = '\u0001';
+
+/** Template substitutions become one INTERPOLATION character padded to their length, so indices stay source offsets. */
+function maskSubstitutions(content: string, spans: Span[]): string {
+  let out = content;
+  for (const s of spans) out = out.slice(0, s.start) + INTERPOLATION + SQL_PAD.repeat(s.end - s.start - 1) + out.slice(s.end);
+  return out;
+}
+
+/** The SQL's tokens, a masked substitution and its padding as one token (new objects: the tokenizer's are cached). */
+function sqlTokens(sql: string): SqlToken[] {
+  const out: SqlToken[] = [];
+  for (const t of tokenizeSql(sql)) {
+    if (t.text === SQL_PAD && out[out.length - 1]?.text === INTERPOLATION) out[out.length - 1].end = t.end;
+    else out.push({ ...t });
+  }
+  return out;
+}
+
+function planSqlKeyset(sql: string, offsetAt: number): SqlKeysetPlan | undefined {
+  const tokens = sqlTokens(sql);
+  const oi = tokens.findIndex((t) => t.start === offsetAt && /^offset$/i.test(t.text));
+  const value = tokens[oi + 1];
+  if (oi < 0 || !value || !/^(\$\d+|\?|:\w+|%s|%\(\w+\)s|\u0000)$/.test(value.text) || !/^select$/i.test(tokens[0]?.text ?? '')) return undefined;
+  let depth = 0;
+  let orderAt = -1;
+  let whereAt = -1;
+  const topOr: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i].text;
+    if (t === '(') depth++;
+    else if (t === ')') depth--;
+    else if (depth === 0) {
+      if (SQL_NOT_PAGEABLE.test(t)) return undefined;
+      if (/^order$/i.test(t) && /^by$/i.test(tokens[i + 1]?.text ?? '')) orderAt = i;
+      else if (/^where$/i.test(t) && orderAt < 0) whereAt = i;
+      else if (/^or$/i.test(t) && orderAt < 0) topOr.push(i);
+      else if (t === ';' && i !== tokens.length - 1) return undefined;
+    }
+  }
+  if (orderAt < 0 || orderAt > oi || depth !== 0) return undefined;
+  // ORDER BY items: plain columns (`created_at`, `o.id`, `"createdAt"`), one direction for all.
+  const keys: string[] = [];
+  const dirs: string[] = [];
+  let i = orderAt + 2;
+  let lastItemEnd = -1;
+  for (;;) {
+    const col = tokens[i];
+    if (!col || !(/^"[^"]+"$/.test(col.text) || (/^[A-Za-z_]\w*$/.test(col.text) && !SQL_RESERVED.test(col.text)))) return undefined;
+    let column = col.text;
+    let end = col.end;
+    i++;
+    if (tokens[i]?.text === '.' && tokens[i + 1] && /^("[^"]+"|[A-Za-z_]\w*)$/.test(tokens[i + 1].text)) {
+      column = `${column}.${tokens[i + 1].text}`;
+      end = tokens[i + 1].end;
+      i += 2;
+    }
+    let dir = '';
+    if (/^(asc|desc)$/i.test(tokens[i]?.text ?? '')) {
+      dir = tokens[i].text;
+      end = tokens[i].end;
+      i++;
+    }
+    keys.push(column);
+    dirs.push(dir);
+    lastItemEnd = end;
+    if (tokens[i]?.text !== ',') break;
+    i++;
+  }
+  const descending = dirs.map((d) => /^desc$/i.test(d));
+  if (descending.some((d) => d !== descending[0])) return undefined;
+  // What follows: LIMIT n and OFFSET p, in either order, and nothing else.
+  const tail = tokens.slice(i).map((t) => t.text);
+  if (tail[tail.length - 1] === ';') tail.pop();
+  const shape = tail.map((t, k) => (/^(limit|offset)$/i.test(t) ? t.toUpperCase() : k > 0 && /^(limit|offset)$/i.test(tail[k - 1]) ? 'v' : '?')).join(' ');
+  if (!['OFFSET v', 'LIMIT v OFFSET v', 'OFFSET v LIMIT v'].includes(shape) || oi < i) return undefined;
+  const hasId = keys.some((k) => /^(?:.*\.)?"?id"?$/i.test(k));
+  const qualifier = /^(.*)\./.exec(keys[0])?.[1];
+  const lower = tokens[orderAt].text === 'order';
+  const dirText = dirs[0] ? ` ${dirs[0]}` : '';
+  const idColumn = qualifier ? `${qualifier}.id` : 'id';
+  return {
+    keys: hasId ? keys : [...keys, idColumn],
+    descending: descending[0],
+    whereAt: tokens[orderAt - 1].end,
+    whereKeyword: whereAt >= 0 ? 'AND' : 'WHERE',
+    wrapAt: whereAt >= 0 && topOr.some((o) => o > whereAt) ? tokens[whereAt + 1]?.start : undefined,
+    tieBreaker: hasId ? undefined : { at: lastItemEnd, text: `, ${idColumn}${dirText}` },
+    removeOffset: { start: tokens[oi - 1].end, end: value.end },
+    offsetValue: value,
+    lower,
+  };
+}
+
+/** The condition `(k1, k2) < (p1, p2)` / `id > p1`, and the SQL edits of a plan (in SQL indices). */
+function sqlKeysetEdits(plan: SqlKeysetPlan, placeholders: string[]): Array<{ start: number; end: number; text: string }> {
+  const op = plan.descending ? '<' : '>';
+  const cond = plan.keys.length === 1 ? `${plan.keys[0]} ${op} ${placeholders[0]}` : `(${plan.keys.join(', ')}) ${op} (${placeholders.join(', ')})`;
+  const kw = plan.lower ? plan.whereKeyword.toLowerCase() : plan.whereKeyword;
+  const edits = [
+    ...(plan.wrapAt !== undefined ? [{ start: plan.wrapAt, end: plan.wrapAt, text: '(' }] : []),
+    { start: plan.whereAt, end: plan.whereAt, text: `${plan.wrapAt !== undefined ? ')' : ''} ${kw} ${cond}` },
+  ];
+  // `ORDER BY k OFFSET p LIMIT n`: the tie-breaker goes where the OFFSET was, in one edit (applyFixes
+  // rejects a fix with an insertion at the start of its own deletion).
+  const { tieBreaker, removeOffset } = plan;
+  if (tieBreaker && tieBreaker.at === removeOffset.start) edits.push({ ...removeOffset, text: tieBreaker.text });
+  else {
+    if (tieBreaker) edits.push({ start: tieBreaker.at, end: tieBreaker.at, text: tieBreaker.text });
+    edits.push({ ...removeOffset, text: '' });
+  }
+  return edits;
+}
+
+/** `o.created_at` → `created_at`, `"createdAt"` → `createdAt`. */
+function sqlKeyName(column: string): string {
+  return column.split('.').pop()!.replace(/"/g, '');
+}
+
+/** `o.created_at` → `created_at`, `"createdAt"` stays quoted (as an index definition needs it). */
+function sqlIndexColumn(column: string): string {
+  return column.split('.').pop()!;
+}
+
+function camel(name: string): string {
+  return name.replace(/_+([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+}
+
+/** `(created_at, id)` or `id`, for titles and messages. */
+function keyLabel(keys: string[]): string {
+  return keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
+}
+
+function keysetTitle(keys: string[], renamed: string): string {
+  const names = keys.map(sqlIndexColumn);
+  const primary = names.length === 1 && names[0] === 'id';
+  return `Page by keyset on \`${keyLabel(keys)}\` instead of OFFSET (callers must pass the last row's key: \`${renamed}\` becomes \`after\`${primary ? '' : `; add an index on \`(${names.join(', ')})\``})`;
+}
+
+/**
+ * TS/JS raw SQL: a string or tagged template passed to a query call whose OFFSET value comes from a
+ * function parameter used for nothing else. The parameter becomes `after`: the last row's `id` for
+ * a key on `id` alone, else an object with one member per key column (`after.createdAt, after.id`).
+ * Placeholders follow the statement's style: `$n` (numbered; the OFFSET's number is reused and
+ * new ones follow the highest), `?` (positional: the values move to where the condition is),
+ * `:name` (Sequelize replacements, Knex named bindings), `${…}` of a tagged template (Prisma
+ * `$queryRaw`, `sql```).
+ */
+function tsKeysetSql(syntax: TsFixSyntax, off: OffsetFact, found: { keys?: string[] }): Fix[] {
+  const lit = syntax.literalAt(off.span.start);
+  if (!lit || lit.escaped) return [];
+  const contentStart = lit.span.start + 1;
+  const masked = maskSubstitutions(
+    syntax.text.slice(contentStart, lit.span.end - 1),
+    lit.substitutions.map((s) => ({ start: s.span.start - contentStart, end: s.span.end - contentStart })),
+  );
+  const plan = planSqlKeyset(masked, off.span.start - contentStart);
+  if (!plan) return [];
+  found.keys = plan.keys;
+  const single = plan.keys.length === 1;
+  const names = plan.keys.map((k) => camel(sqlKeyName(k)));
+  const values = single ? ['after'] : names.map((n) => `after.${n}`);
+  // Where the OFFSET's value is written, and the edits that pass the key's values instead.
+  const edits: TextEdit[] = [];
+  let offsetValue: TsElement | undefined;
+  let placeholders: string[];
+  const v = plan.offsetValue.text;
+  if (v === INTERPOLATION) {
+    // A tagged template sends each `${…}` as a parameter; a plain template would splice text into the SQL.
+    const sub = lit.substitutions.find((s) => s.span.start === contentStart + plan.offsetValue.start);
+    if (lit.kind !== 'tagged' || !sub) return [];
+    offsetValue = sub.expression;
+    placeholders = values.map((x) => `\${${x}}`);
+  } else {
+    const call = lit.call;
+    if (!call || lit.argIndex !== 0 || lit.kind === 'tagged') return [];
+    const tokens = sqlTokens(masked);
+    if (/^\$\d+$/.test(v)) {
+      // `query(sql, [a, b])`, or Prisma's `$queryRawUnsafe(sql, a, b)`.
+      const list = call.args.length === 2 && call.args[1].elements ? call.args[1].elements : /^\$(query|execute)RawUnsafe$/.test(call.method ?? '') ? call.args.slice(1) : undefined;
+      const numbers = tokens.filter((t) => /^\$\d+$/.test(t.text)).map((t) => Number(t.text.slice(1)));
+      const k = Number(v.slice(1));
+      const max = Math.max(...numbers);
+      if (!list || list.length !== max || numbers.filter((n) => n === k).length !== 1) return [];
+      offsetValue = list[k - 1];
+      placeholders = values.map((_, j) => (j === 0 ? v : `$${max + j}`));
+      edits.push({ span: list[k - 1].span, newText: values[0] });
+      if (values.length > 1) edits.push({ span: { start: list[max - 1].span.end, end: list[max - 1].span.end }, newText: `, ${values.slice(1).join(', ')}` });
+    } else if (v === '?') {
+      const list = call.args.length === 2 ? call.args[1].elements : undefined;
+      const marks = tokens.filter((t) => t.text === '?');
+      const q = marks.findIndex((t) => t.start === plan.offsetValue.start);
+      const w = marks.filter((t) => t.start < plan.whereAt).length;
+      if (!list || list.length !== marks.length || q < 0 || list.some((e) => /^\.\.\./.test(e.text))) return [];
+      offsetValue = list[q];
+      const texts = list.map((e) => e.text);
+      texts.splice(q, 1);
+      texts.splice(w, 0, ...values);
+      placeholders = values.map(() => '?');
+      edits.push({ span: call.args[1].span, newText: `[${texts.join(', ')}]` });
+    } else if (/^:\w+$/.test(v)) {
+      const name = v.slice(1);
+      const options = call.args[1]?.object;
+      const replacements = options?.properties.find((p) => p.name === 'replacements')?.value?.object ?? (off.library === 'knex' ? options : undefined);
+      const prop = replacements?.properties.find((p) => p.name === name);
+      if (call.args.length !== 2 || !prop?.value || tokens.filter((t) => t.text === v).length !== 1) return [];
+      const keys = single ? ['after'] : names.map((n) => `after${n.charAt(0).toUpperCase()}${n.slice(1)}`);
+      if (replacements!.properties.some((p) => p !== prop && p.name && keys.includes(p.name))) return [];
+      offsetValue = prop.value;
+      placeholders = keys.map((key) => `:${key}`);
+      edits.push({ span: prop.span, newText: single ? 'after' : keys.map((key, j) => `${key}: ${values[j]}`).join(', ') });
+    } else return [];
+  }
+  // The parameter the offset comes from becomes `after`: it must feed nothing else.
+  const fed = [...new Set(offsetValue.names)].map((n) => syntax.parameterOf(off.span.start, n)).filter((p) => p !== undefined);
+  const param = fed.length === 1 ? fed[0] : undefined;
+  if (!param || offsetValue.names.filter((n) => n === param.name).length !== 1 || param.usesInBody !== 1 || !syntax.isNameFreeIn(off.span.start, 'after')) return [];
+  if (syntax.text.slice(param.span.start, param.span.end).startsWith('...')) return [];
+  // An optional parameter can stay optional only where `after = 0` is a first page: `id` ascending.
+  if ((param.optional || param.hasInitializer) && !(single && !plan.descending)) return [];
+  for (const e of sqlKeysetEdits(plan, placeholders)) edits.push({ span: { start: contentStart + e.start, end: contentStart + e.end }, newText: e.text });
+  const ts = syntax.language === 'typescript';
+  const type = ts && param.type ? `: ${param.type}` : '';
+  const declared = single ? `after${type}${param.optional || param.hasInitializer ? ' = 0' : ''}` : ts ? `after: { ${names.map((n) => `${n}: unknown`).join('; ')} }` : 'after';
+  edits.push({ span: param.span, newText: declared });
+  return [{ title: keysetTitle(plan.keys, param.name), applicability: 'unsafe', edits }];
 }

@@ -30,6 +30,8 @@ export interface TsFixSyntax extends FixSyntax {
   declarationBefore(offset: number, name: string): { statement: Span; initializer: Span; awaited?: Span; sameBlock: boolean } | undefined;
   /** The object literal whose span is exactly `span`. */
   objectAt(span: Span): TsObject | undefined;
+  /** The string or template literal that contains `offset` (SQL in a query call), and where it is passed. */
+  literalAt(offset: number): TsLiteral | undefined;
   /** The parameter named `name` of the function that contains `offset`. */
   parameterOf(offset: number, name: string): TsParameter | undefined;
   /** Identifier `name` is not used anywhere in the file (so a new declaration cannot shadow or clash). */
@@ -52,7 +54,7 @@ export interface TsCall {
   /** `receiver.method(...)`: the receiver and the method name. */
   receiver?: { span: Span; text: string };
   method?: string;
-  args: Array<{ span: Span; text: string; object?: TsObject }>;
+  args: Array<{ span: Span; text: string; names: string[]; object?: TsObject; elements?: TsElement[] }>;
   /** From after `(` to before `)`. */
   argsInner: Span;
   /** The `await` expression directly around the call, if any. */
@@ -63,6 +65,28 @@ export interface TsCall {
   discarded: boolean;
   /** The call (with its `await`) is a whole argument, initializer, element or statement: any expression fits there. */
   standsAlone: boolean;
+}
+
+/** An element of an array literal argument (`[limit, offset]`). */
+export interface TsElement {
+  span: Span;
+  text: string;
+  names: string[];
+}
+
+export interface TsLiteral {
+  /** The literal with its quotes or backticks (a tagged template: the template, not the tag). */
+  span: Span;
+  kind: 'string' | 'template' | 'tagged';
+  /** The text between the quotes contains a backslash escape (so source offsets and value offsets differ). */
+  escaped: boolean;
+  /** `${…}` of a template, in order: the whole `${…}` and the expression inside. */
+  substitutions: Array<{ span: Span; expression: TsElement }>;
+  /** `sql` / `prisma.$queryRaw` of a tagged template. */
+  tag?: { span: Span; text: string };
+  /** The call that takes the literal as an argument (not for tagged templates). */
+  call?: TsCall;
+  argIndex?: number;
 }
 
 export interface TsChain {

@@ -1,15 +1,18 @@
 import ts from 'typescript';
 import type { FileFacts, Span } from '../../core/model';
 import { TextSyntax } from '../../core/fix-syntax';
-import type { ImportedName, ModuleBinding, TsCall, TsChain, TsFixSyntax, TsImports, TsLoop, TsObject, TsParameter, TsProperty, TsStatement } from './fix-syntax-api';
+import type { ImportedName, ModuleBinding, TsCall, TsElement, TsLiteral, TsChain, TsFixSyntax, TsImports, TsLoop, TsObject, TsParameter, TsProperty, TsStatement } from './fix-syntax-api';
 import { parseFile } from './parse';
 
-const caches = new WeakMap<FileFacts, TsFixSyntax>();
+const caches = new WeakMap<FileFacts, TsSyntax>();
 
 export function typescriptFixSyntax(facts: FileFacts): TsFixSyntax {
+  const sf = parseFile(facts.file, facts.text);
   let s = caches.get(facts);
-  if (!s) {
-    s = new TsSyntax(facts);
+  // The editor's incremental re-parse replaces a file's tree and reuses its nodes, so a syntax
+  // built on an older tree of the same text is stale.
+  if (!s || s.sf !== sf) {
+    s = new TsSyntax(facts, sf);
     caches.set(facts, s);
   }
   return s;
@@ -25,15 +28,15 @@ function stripNode(m: string): string {
 
 class TsSyntax extends TextSyntax implements TsFixSyntax {
   declare readonly language: 'typescript' | 'javascript';
-  private readonly sf: ts.SourceFile;
+  readonly sf: ts.SourceFile;
   private identifiers?: Set<string>;
   private importsCache?: TsImports;
   private semis?: boolean;
   private quoteCache?: "'" | '"';
 
-  constructor(facts: FileFacts) {
+  constructor(facts: FileFacts, sf: ts.SourceFile) {
     super(facts.language, facts.text);
-    this.sf = parseFile(facts.file, facts.text);
+    this.sf = sf;
   }
 
   get semicolons(): boolean {
@@ -116,13 +119,54 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
       callee: { span: spanOf(callee, sf), text: callee.getText(sf) },
       receiver: receiver ? { span: spanOf(receiver, sf), text: receiver.getText(sf) } : undefined,
       method,
-      args: call.arguments.map((a) => ({ span: spanOf(a, sf), text: a.getText(sf), object: ts.isObjectLiteralExpression(a) ? this.describeObject(a) : undefined })),
+      args: call.arguments.map((a) => ({
+        span: spanOf(a, sf),
+        text: a.getText(sf),
+        names: rootNames(a),
+        object: ts.isObjectLiteralExpression(a) ? this.describeObject(a) : undefined,
+        elements: ts.isArrayLiteralExpression(a) ? a.elements.map((e) => this.describeElement(e)) : undefined,
+      })),
       argsInner: { start: open, end: call.arguments.end },
       awaitSpan,
       needsParensForAwait,
       discarded: ts.isExpressionStatement(outer) || (ts.isVoidExpression(outer) && ts.isExpressionStatement(outer.parent)),
       standsAlone: standsAlone(ts.isAwaitExpression(parent) ? parent : call),
     };
+  }
+
+  private describeElement(e: ts.Expression): TsElement {
+    return { span: spanOf(e, this.sf), text: e.getText(this.sf), names: rootNames(e) };
+  }
+
+  literalAt(offset: number): TsLiteral | undefined {
+    const sf = this.sf;
+    let n: ts.Node | undefined = this.innermostAt(offset);
+    while (n && !(ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n))) {
+      // A template's head, middle and tail parts are inside its TemplateExpression.
+      if (ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n) || ts.isTemplateSpan(n)) n = n.parent;
+      else return undefined;
+    }
+    if (!n) return undefined;
+    const lit = n as ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression;
+    const span = spanOf(lit, sf);
+    const substitutions = ts.isTemplateExpression(lit)
+      ? lit.templateSpans.map((s) => ({ span: { start: this.text.lastIndexOf('${', s.expression.getStart(sf)), end: s.literal.getStart(sf) + 1 }, expression: this.describeElement(s.expression) }))
+      : [];
+    const parent = lit.parent;
+    const out: TsLiteral = {
+      span,
+      kind: ts.isStringLiteral(lit) ? 'string' : 'template',
+      escaped: this.text.slice(span.start + 1, span.end - 1).includes('\\'),
+      substitutions,
+    };
+    if (ts.isTaggedTemplateExpression(parent) && parent.template === lit) {
+      out.kind = 'tagged';
+      out.tag = { span: spanOf(parent.tag, sf), text: parent.tag.getText(sf) };
+    } else if (ts.isCallExpression(parent) && parent.arguments.includes(lit as ts.Expression)) {
+      out.call = this.describeCall(parent);
+      out.argIndex = parent.arguments.indexOf(lit as ts.Expression);
+    }
+    return out;
   }
 
   private describeObject(o: ts.ObjectLiteralExpression): TsObject {
