@@ -23,6 +23,11 @@ export interface AnalyzeInput {
   config?: Config;
   /** Summaries of the other files in the project (cross-file helpers). */
   project?: ProjectIndex;
+  /**
+   * Spell each finding's fixes (default true). The editor's live analysis turns this off and asks
+   * for fixes when the lightbulb opens: on a findings-dense file they are a quarter of the work.
+   */
+  fixes?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -83,7 +88,7 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
   if (!extracted.facts) return { findings: [], notes: extracted.notes };
   // Calls into the project's own functions take the effects of those functions.
   linkFactsSafely(extracted.facts, input.project);
-  return checkFacts(extracted.facts, input.config ?? defaultConfig());
+  return checkFacts(extracted.facts, input.config ?? defaultConfig(), input.fixes ?? true);
 }
 
 /** The facts of one file, or notes saying why there are none. Never throws. */
@@ -103,14 +108,14 @@ export function extractFacts(input: AnalyzeInput): { facts?: FileFacts; notes: s
 }
 
 /** Enabled rules over linked facts, then suppressions. Never throws. */
-export function checkFacts(facts: FileFacts, config: Config): AnalyzeResult {
+export function checkFacts(facts: FileFacts, config: Config, fixes = true): AnalyzeResult {
   const findings: Finding[] = [];
   const notes = [...facts.notes];
   let syntax: FixSyntax | undefined;
   const getSyntax = () => (syntax ??= frontendFor(facts.language)?.fixSyntax?.(facts) ?? textSyntax(facts));
   for (const rule of enabledRules(facts.language, config)) {
     try {
-      runRule(rule, facts, severityFor(rule, config), findings, getSyntax, notes);
+      runRule(rule, facts, severityFor(rule, config), findings, getSyntax, notes, fixes);
     } catch (err) {
       notes.push(`${facts.file}: internal error in rule ${rule.id}, its findings are missing (${describe(err)})`);
     }
@@ -142,7 +147,7 @@ function severityFor(rule: Rule, config: Config): Severity {
   return s && s !== 'off' ? s : rule.defaultSeverity;
 }
 
-function runRule(rule: Rule, facts: FileFacts, severity: Severity, out: Finding[], syntax: () => FixSyntax, notes: string[]): void {
+function runRule(rule: Rule, facts: FileFacts, severity: Severity, out: Finding[], syntax: () => FixSyntax, notes: string[], fixes: boolean): void {
   let fixFailure: string | undefined;
   rule.check({
     facts,
@@ -151,6 +156,7 @@ function runRule(rule: Rule, facts: FileFacts, severity: Severity, out: Finding[
       return syntax();
     },
     spellFixes(spell) {
+      if (!fixes) return [];
       try {
         return spell();
       } catch (err) {

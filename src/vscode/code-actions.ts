@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { diagnosticRule, toRange, toWorkspaceEdit } from './diagnostics';
 import type { EngineClient } from './engine-client';
 import type { LiveAnalysis } from './live';
-import type { WireFinding, WireFix } from './protocol';
+import type { WireFinding, WireFindingFixes } from './protocol';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('perflens');
 
@@ -29,17 +29,17 @@ export class CodeActions implements vscode.CodeActionProvider {
     const version = doc.version;
     const here = (this.live.findingsFor(doc) ?? []).filter((f) => toRange(f.range).intersection(range) !== undefined);
     if (here.length === 0) return [];
-    const ignores = await this.engine.ignoreFixes(doc.uri.fsPath, doc.getText(), here.map((f) => ({ rule: f.rule, span: f.span })));
+    const fixes = await this.engine.fixes(doc.uri.fsPath, doc.getText(), here.map((f) => ({ rule: f.rule, span: f.span })));
     if (doc.version !== version) return [];
     return here.flatMap((f, i) => {
       const fRange = toRange(f.range);
       const diagnostic = context.diagnostics.find((d) => diagnosticRule(d) === f.rule && d.range.isEqual(fRange));
-      return actionsFor(doc, f, ignores[i] ?? [], diagnostic);
+      return actionsFor(doc, f, fixes[i] ?? { fixes: [], ignores: [] }, diagnostic);
     });
   }
 }
 
-function actionsFor(doc: vscode.TextDocument, f: WireFinding, ignoreFixes: WireFix[], diagnostic: vscode.Diagnostic | undefined): vscode.CodeAction[] {
+function actionsFor(doc: vscode.TextDocument, f: WireFinding, offered: WireFindingFixes, diagnostic: vscode.Diagnostic | undefined): vscode.CodeAction[] {
   const out: vscode.CodeAction[] = [];
   const make = (title: string) => {
     const a = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
@@ -47,12 +47,12 @@ function actionsFor(doc: vscode.TextDocument, f: WireFinding, ignoreFixes: WireF
     out.push(a);
     return a;
   };
-  for (const fix of f.fixes) {
+  for (const fix of offered.fixes) {
     const a = make(fix.applicability === 'safe' ? fix.title : `${fix.title} (review: changes behaviour)`);
     a.edit = toWorkspaceEdit(doc.uri, fix);
     a.isPreferred = fix.applicability === 'safe';
   }
-  for (const fix of ignoreFixes) make(fix.title).edit = toWorkspaceEdit(doc.uri, fix);
+  for (const fix of offered.ignores) make(fix.title).edit = toWorkspaceEdit(doc.uri, fix);
   make(`Show documentation for \`${f.rule}\``).command = { command: 'perflens.showRuleDocumentation', title: 'Show Rule Documentation', arguments: [f.rule] };
   return out;
 }

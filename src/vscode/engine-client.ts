@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import * as vscode from 'vscode';
-import type { FileFindings, FileSelection, FromEngine, RuleInfo, SettingsLayer, ToEngine, WireConfigProblem, WireFix } from './protocol';
+import type { FileFindings, FileSelection, FromEngine, RuleInfo, SettingsLayer, ToEngine, WireConfigProblem, WireFindingFixes } from './protocol';
 
 type Reply = Extract<FromEngine, { id: number }>;
 
@@ -44,8 +44,8 @@ export class EngineClient implements vscode.Disposable {
     this.post({ type: 'configFilesChanged' });
   }
 
-  analyze(file: string, text: string): Promise<{ result: FileFindings; configProblems: WireConfigProblem[] }> {
-    return this.request((id) => ({ type: 'analyze', id, file, text }), 'result').then((r) => ({ result: r.result, configProblems: r.configProblems }));
+  analyze(file: string, text: string): Promise<{ result: FileFindings; configProblems: WireConfigProblem[]; engineMs: number }> {
+    return this.request((id) => ({ type: 'analyze', id, file, text }), 'result').then((r) => ({ result: r.result, configProblems: r.configProblems, engineMs: r.engineMs }));
   }
 
   analyzeFile(file: string): Promise<FileFindings> {
@@ -56,8 +56,9 @@ export class EngineClient implements vscode.Disposable {
     return this.request((id) => ({ type: 'fixAll', id, file, text }), 'fixed').then((r) => r.text);
   }
 
-  ignoreFixes(file: string, text: string, findings: { rule: string; span: { start: number; end: number } }[]): Promise<WireFix[][]> {
-    return this.request((id) => ({ type: 'ignoreFixes', id, file, text, findings }), 'ignoreFixes').then((r) => r.fixes);
+  /** The fixes and ignore fixes of these findings of `text`, in their order. */
+  fixes(file: string, text: string, findings: { rule: string; span: { start: number; end: number } }[]): Promise<WireFindingFixes[]> {
+    return this.request((id) => ({ type: 'fixes', id, file, text, findings }), 'fixes').then((r) => r.fixes);
   }
 
   saved(file: string, text: string): void {

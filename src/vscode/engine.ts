@@ -4,6 +4,9 @@ import type { MessagePort } from 'worker_threads';
 import picomatch from 'picomatch';
 import type { AnalyzeResult, Config, FileSummary } from '../core/index';
 import { allRules, analyze, languageForFile, mergeConfig, ready, SummaryIndex } from '../core/index';
+import { checkFacts } from '../core/analyze';
+import type { FileFacts } from '../core/model';
+import { useIncrementalParsing } from '../frontends/typescript/parse';
 import { applyFixes, MAX_FIX_PASSES } from '../core/apply-fixes';
 import type { LoadedConfig } from '../core/config-files';
 import { ConfigResolver, isIgnoredByConfig, matchesPathOrParent } from '../core/config-files';
@@ -12,7 +15,10 @@ import { collectFiles } from '../cli/collect-files';
 import { Cancelled, PoolRun } from './pool';
 import type { PoolFile } from './pool';
 import type { FileSelection, FromEngine, SettingsLayer, ToEngine, WireConfigProblem } from './protocol';
-import { toFileFindings, wireIgnoreFixes } from './wire';
+import { toFileFindings, wireFindingFixes } from './wire';
+
+/** Facts of the last live analyses, kept so the lightbulb's fixes need no new parse or extraction. */
+const KEPT_FACTS = 8;
 
 /**
  * The analysis service of the extension, in a worker thread: config files + settings → Config
@@ -20,6 +26,8 @@ import { toFileFindings, wireIgnoreFixes } from './wire';
  * and the pool runs that build the index and scan the workspace. The main thread only posts text.
  */
 export function startEngine(port: MessagePort): void {
+  // Each keystroke re-parses the same file; nothing here keeps old trees (see parse.ts).
+  useIncrementalParsing(true);
   const engine = new Engine((m) => port.postMessage(m));
   port.on('message', (m: ToEngine) => engine.handle(m));
   void ready().then(() => engine.post({ type: 'ready', rules: allRules.map((r) => ({ id: r.id, summary: r.docs.summary })) }));
@@ -34,6 +42,7 @@ class Engine {
   private readonly runs = new Map<number, PoolRun>();
   private readonly cancelledEarly = new Set<number>();
   private readonly loaded = ready();
+  private readonly kept = new Map<string, { text: string; config: Config; facts: FileFacts }>();
 
   constructor(readonly post: (m: FromEngine) => void) {}
 
@@ -52,12 +61,8 @@ class Engine {
       case 'fixAll':
         void this.loaded.then(() => this.fixAll(m.id, m.file, m.text));
         return;
-      case 'ignoreFixes':
-        try {
-          this.post({ type: 'ignoreFixes', id: m.id, fixes: wireIgnoreFixes(m.file, m.text, m.findings) });
-        } catch (err) {
-          this.post({ type: 'failed', id: m.id, message: describe(err) });
-        }
+      case 'fixes':
+        void this.loaded.then(() => this.fixesOf(m.id, m.file, m.text, m.findings));
         return;
       case 'saved':
         void this.loaded.then(() => this.resummarise(m.file, m.text));
@@ -76,16 +81,46 @@ class Engine {
     }
   }
 
+  /** Findings without fixes (see `fixesOf`); the facts are kept for the lightbulb. */
   private analyzeOne(id: number, file: string, text: string | undefined): void {
+    const started = performance.now();
     try {
       const body = text ?? readText(file);
       const loaded = this.resolver.forFile(file);
-      const result: AnalyzeResult =
-        body === undefined || this.ignored(loaded, file) ? { findings: [], notes: [] } : this.analyzeText(file, body, loaded);
-      this.post({ type: 'result', id, result: toFileFindings(file, body ?? '', result.findings, result.notes), configProblems: loaded.problems });
+      let result: AnalyzeResult = { findings: [], notes: [] };
+      if (body !== undefined && !this.ignored(loaded, file)) {
+        const config = this.configOf(loaded);
+        result = analyze({ file, text: body, config, project: this.projectIndex(), fixes: false });
+        if (result.facts) this.keep(file, { text: body, config, facts: result.facts });
+      }
+      const wire = toFileFindings(file, body ?? '', result.findings, result.notes);
+      this.post({ type: 'result', id, result: wire, configProblems: loaded.problems, engineMs: performance.now() - started });
     } catch (err) {
       this.post({ type: 'failed', id, message: describe(err) });
     }
+  }
+
+  /**
+   * The fixes and ignore fixes of some findings of this text: from the kept facts when they are of
+   * this text and config (the rules run again, with fixes; no parse or extraction), else a full analysis.
+   */
+  private fixesOf(id: number, file: string, text: string, findings: { rule: string; span: { start: number; end: number } }[]): void {
+    try {
+      const loaded = this.resolver.forFile(file);
+      const config = this.configOf(loaded);
+      const kept = this.kept.get(file);
+      const analysed =
+        kept && kept.text === text && sameConfig(kept.config, config) ? checkFacts(kept.facts, config).findings : this.analyzeText(file, text, loaded).findings;
+      this.post({ type: 'fixes', id, fixes: wireFindingFixes(file, text, findings, analysed) });
+    } catch (err) {
+      this.post({ type: 'failed', id, message: describe(err) });
+    }
+  }
+
+  private keep(file: string, entry: { text: string; config: Config; facts: FileFacts }): void {
+    this.kept.delete(file);
+    this.kept.set(file, entry);
+    if (this.kept.size > KEPT_FACTS) this.kept.delete(this.kept.keys().next().value as string);
   }
 
   private analyzeText(file: string, text: string, loaded: LoadedConfig): AnalyzeResult {
@@ -191,6 +226,11 @@ class Engine {
     const match = picomatch(globs, { dot: true });
     return this.settings.folders.some((dir) => matchesPathOrParent(match, path.relative(dir, file)));
   }
+}
+
+/** Settings and config files are merged afresh per request; equal content means equal config. */
+function sameConfig(a: Config, b: Config): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 function readText(file: string): string | undefined {

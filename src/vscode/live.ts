@@ -13,6 +13,8 @@ export interface PublishEvent {
   findings: number;
   /** From the first change not yet shown to these diagnostics being published. */
   changeToPublishMs?: number;
+  /** Of which the engine worker spent this long on the analysis (the rest is messaging and waiting). */
+  engineMs?: number;
 }
 
 interface Published {
@@ -66,10 +68,10 @@ export class LiveAnalysis implements vscode.Disposable {
     const end = this.status.begin();
     const version = doc.version;
     try {
-      const { result, configProblems } = await this.engine.analyze(doc.uri.fsPath, doc.getText());
+      const { result, configProblems, engineMs } = await this.engine.analyze(doc.uri.fsPath, doc.getText());
       this.showConfigProblems(configProblems);
       // Closed meanwhile, or a newer version exists: this answer is stale.
-      if (!doc.isClosed && doc.version === version) this.publish(doc.uri, version, result);
+      if (!doc.isClosed && doc.version === version) this.publish(doc.uri, version, result, engineMs);
     } catch (err) {
       this.log(`Analysis of ${doc.uri.fsPath} failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -80,14 +82,14 @@ export class LiveAnalysis implements vscode.Disposable {
   }
 
   /** Diagnostics of a file, from the editor text or a scan. */
-  publish(uri: vscode.Uri, version: number, result: FileFindings): void {
+  publish(uri: vscode.Uri, version: number, result: FileFindings, engineMs?: number): void {
     const key = uri.toString();
     this.published.set(key, { version, findings: result.findings });
     this.collection.set(uri, result.findings.map((f) => toDiagnostic(f, uri, this.extensionUri)));
     const since = this.changedAt.get(key);
     this.changedAt.delete(key);
     this.status.changed();
-    this.publishEmitter.fire({ uri, version, findings: result.findings.length, changeToPublishMs: since === undefined ? undefined : performance.now() - since });
+    this.publishEmitter.fire({ uri, version, findings: result.findings.length, changeToPublishMs: since === undefined ? undefined : performance.now() - since, engineMs });
   }
 
   /** Scan results for files without an open editor (open ones are analysed as shown). */

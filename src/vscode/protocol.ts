@@ -38,10 +38,16 @@ export interface WireFinding {
   message: string;
   range: WireRange;
   related: WireRelated[];
-  /** UTF-16 offsets of the finding in the analysed text (to ask for its ignore fixes). */
+  /** UTF-16 offsets of the finding in the analysed text (to ask for its fixes). */
   span: { start: number; end: number };
+}
+
+/** What the lightbulb offers for one finding. */
+export interface WireFindingFixes {
   /** The engine's fixes, in its order (safe ones are preferred by the editor). */
   fixes: WireFix[];
+  /** Ignore on this line / in this file. */
+  ignores: WireFix[];
 }
 
 export interface WireConfigProblem {
@@ -91,8 +97,11 @@ export type ToEngine =
   /** Analyse a file from disk (a scanned file that changed while closed). */
   | { type: 'analyzeFile'; id: number; file: string }
   | { type: 'fixAll'; id: number; file: string; text: string }
-  /** "Ignore on this line / in this file" for some findings, asked for when the lightbulb opens. */
-  | { type: 'ignoreFixes'; id: number; file: string; text: string; findings: { rule: string; span: { start: number; end: number } }[] }
+  /**
+   * The fixes of some findings, asked for when the lightbulb opens: live analysis leaves them out,
+   * since they are a quarter of its work on a findings-dense file and are rarely looked at.
+   */
+  | { type: 'fixes'; id: number; file: string; text: string; findings: { rule: string; span: { start: number; end: number } }[] }
   | { type: 'saved'; file: string; text: string }
   | { type: 'index'; id: number; selection: FileSelection }
   | { type: 'scan'; id: number; selection: FileSelection }
@@ -100,9 +109,10 @@ export type ToEngine =
 
 export type FromEngine =
   | { type: 'ready'; rules: RuleInfo[] }
-  | { type: 'result'; id: number; result: FileFindings; configProblems: WireConfigProblem[] }
+  /** `engineMs`: the worker's time for this request, to tell it apart from messaging and queueing. */
+  | { type: 'result'; id: number; result: FileFindings; configProblems: WireConfigProblem[]; engineMs: number }
   | { type: 'fixed'; id: number; text?: string; applied: number }
-  | { type: 'ignoreFixes'; id: number; fixes: WireFix[][] }
+  | { type: 'fixes'; id: number; fixes: WireFindingFixes[] }
   | { type: 'progress'; id: number; phase: 'reading' | 'summarising' | 'checking'; done: number; total: number }
   | { type: 'scanResults'; id: number; results: FileFindings[] }
   | { type: 'finished'; id: number; files: number; cancelled: boolean; configProblems: WireConfigProblem[] }

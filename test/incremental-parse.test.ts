@@ -1,0 +1,90 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyze } from '../src/core';
+import type { Finding } from '../src/core';
+import { useIncrementalParsing } from '../src/frontends/typescript/parse';
+
+/**
+ * The editor's engine re-parses a file on each keystroke with TypeScript's incremental parser
+ * (`useIncrementalParsing`), which reuses the previous tree's nodes. Whatever the edits, the
+ * findings and fixes must be exactly those of a fresh parse of the same text: here every TS/JS
+ * fixture goes through a series of edits a user makes (a line typed, a line deleted, a character
+ * typed anywhere — often a syntax error — and undo back to the start), and after each edit the
+ * incremental analysis is compared with one from scratch.
+ */
+
+const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
+
+function tsFixtures(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'python' ? [] : tsFixtures(p);
+    return /\.(ts|tsx|js|mjs|cjs)$/.test(e.name) && !/\.fixed\./.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/** A small deterministic generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function edits(text: string, next: () => number): string[] {
+  const lines = text.split('\n');
+  const at = (n: number) => Math.floor(next() * n);
+  const out: string[] = [];
+  const typed = [...lines];
+  typed.splice(at(lines.length), 0, '  // typed while reading');
+  out.push(typed.join('\n'));
+  const deleted = [...typed];
+  deleted.splice(at(deleted.length), 1);
+  out.push(deleted.join('\n'));
+  let t = deleted.join('\n');
+  for (const ch of ['(', '}', 'a', '`', '\n', ';']) {
+    const i = at(t.length);
+    t = t.slice(0, i) + ch + t.slice(i);
+    out.push(t);
+  }
+  out.push(text);
+  return out;
+}
+
+/** What the editor shows: rule, place, message, related places and fix edits. */
+function shown(findings: readonly Finding[]): unknown[] {
+  return findings.map((f) => ({
+    rule: f.rule,
+    span: f.span,
+    message: f.message,
+    related: f.related.map((r) => ({ span: r.span, message: r.message })),
+    fixes: f.fixes.map((x) => ({ title: x.title, edits: x.edits })),
+  }));
+}
+
+describe('incremental parsing (the editor engine)', () => {
+  after(() => useIncrementalParsing(false));
+
+  const files = tsFixtures(FIXTURES);
+  it('covers the TS/JS fixtures', () => assert.ok(files.length > 40, `only ${files.length} fixtures found`));
+
+  for (const file of files) {
+    it(`gives the findings of a fresh parse after each edit: ${path.relative(FIXTURES, file)}`, () => {
+      const original = fs.readFileSync(file, 'utf8');
+      const next = random(file.length * 7919 + original.length);
+      // The incremental run and the fresh run use different paths, so each keeps its own tree.
+      const fresh = path.join(path.dirname(file), `fresh-${path.basename(file)}`);
+      useIncrementalParsing(true);
+      analyze({ file, text: original });
+      for (const text of edits(original, next)) {
+        useIncrementalParsing(true);
+        const incremental = analyze({ file, text });
+        useIncrementalParsing(false);
+        const scratch = analyze({ file: fresh, text });
+        assert.deepStrictEqual(shown(incremental.findings), shown(scratch.findings), `after an edit to:\n${text}`);
+      }
+    });
+  }
+});
