@@ -136,6 +136,7 @@ function typescriptFixes(ctx: RuleContext, off: OffsetFact, found: { keys?: stri
     key = only.name;
     if (key !== 'id') edits.push({ span: order.value!.span, newText: `[{ ${key}: '${dir}' }, { id: '${dir}' }]` });
   }
+  found.keys = key === 'id' ? ['id'] : [key, 'id'];
   // Without an order there are no pages to speak of: order by `id`, written where `skip` was.
   const addOrder = order ? '' : `orderBy: { id: 'asc' }${sep}`;
   const type = syntax.language === 'typescript' ? (param.type ? `: ${param.type}` : '') : '';
@@ -154,23 +155,23 @@ function typescriptFixes(ctx: RuleContext, off: OffsetFact, found: { keys?: stri
 /** Python: keyset paging sketch (`where(M.id > after)` + `order_by` + `limit`). */
 function pythonFixes(ctx: RuleContext, off: OffsetFact, found: { keys?: string[] }): Fix[] {
   const syntax = ctx.syntax;
-  if (!isPythonSyntax(syntax) || !off.source) return [];
-  if (off.style === 'method' && off.library === 'sqlalchemy') return pyKeysetChain(syntax, off);
-  if (off.style === 'sql') return pyKeysetSql(syntax, off);
+  if (!isPythonSyntax(syntax)) return [];
+  if (off.style === 'sql') return pyKeysetSql(syntax, off, found);
+  if (!off.source) return [];
+  if (off.style === 'method' && off.library === 'sqlalchemy') return pyKeysetChain(syntax, off, found);
   return [];
 }
 
-/** `… ORDER BY id [ASC] LIMIT n OFFSET :skip` at the end of a SQL string. */
-const PY_SQL_TAIL = /\bORDER\s+BY\s+((?:\w+\.)?id)(?:\s+ASC)?\s+LIMIT\s+(?::\w+|%\(\w+\)s|\d+)(\s+OFFSET\s+(?::(\w+)|%\((\w+)\)s))\s*$/i;
-
 /**
- * Raw SQL in one plain string literal: `… ORDER BY id LIMIT :limit OFFSET :skip` →
- * `… WHERE id > :after ORDER BY id LIMIT :limit`, the binding `"skip": skip` (or `skip=skip`) →
- * `"after": after`, and the parameter `skip` → `after`. Only on the `id` key (unique, so no tie
- * breaker is needed; other keys need `(created_at, id) > (:after_created_at, :after_id)`, a
- * decision about the API left to a person), with named placeholders.
+ * Raw SQL in one plain string literal, ordered by plain columns in one direction: the key's
+ * condition goes before the ORDER BY (`WHERE (created_at, id) < (:after_created_at, :after_id)`,
+ * `id` added as tie-breaker), the OFFSET goes, and the parameter that fed it becomes the key's
+ * values: renamed to `after` for `id` ascending (its default, `0`, is a first page), else one
+ * parameter per key column. Placeholders follow the statement: `:name` and `%(name)s` (the
+ * binding `"skip": skip` / `skip=skip` in the function is replaced), asyncpg's `$n` (the call's
+ * positional arguments), psycopg's `%s` (the tuple or list of values).
  */
-function pyKeysetSql(syntax: PythonFixSyntax, off: OffsetFact): Fix[] {
+function pyKeysetSql(syntax: PythonFixSyntax, off: OffsetFact, found: { keys?: string[] }): Fix[] {
   let str: PyNode | undefined = syntax.nodeAt(off.span);
   if (!str) {
     // The OFFSET keyword is inside a string literal: the innermost string that contains it.
@@ -187,46 +188,98 @@ function pyKeysetSql(syntax: PythonFixSyntax, off: OffsetFact): Fix[] {
   if (contents.length !== 1) return [];
   const content = contents[0];
   const sql = syntax.src(content);
-  const m = PY_SQL_TAIL.exec(sql);
-  if (!m) return [];
-  const offsetAt = content.start + m.index + m[0].indexOf(m[2]);
-  if (offsetAt + m[2].search(/OFFSET/i) !== off.span.start) return [];
-  const key = m[1];
-  const name = m[3] ?? m[4];
-  const head = sql.slice(0, m.index);
-  if (/\b(GROUP\s+BY|HAVING|UNION|OR)\b|\)\s*$/i.test(head) || name !== off.source!.name) return [];
+  const plan = planSqlKeyset(sql, off.span.start - content.start);
   const fn = syntax.ancestor(str, 'function_definition');
-  const param = syntax.nodeAt(off.source!.span);
+  if (!plan || !fn) return [];
+  found.keys = plan.keys;
+  const single = plan.keys.length === 1;
+  const names = single ? ['after'] : plan.keys.map((k) => `after_${pySnake(sqlKeyName(k))}`);
+  const v = plan.offsetValue.text;
+  const edits: TextEdit[] = [];
+  let offsetValue: PyNode | undefined;
+  let placeholders: string[];
+  const tokens = sqlTokens(sql);
+  if (/^(:\w+|%\(\w+\)s)$/.test(v)) {
+    // Where the placeholder is bound: `{"skip": skip}` or `skip=skip`, once in the function.
+    const name = v.startsWith(':') ? v.slice(1) : v.slice(2, -2);
+    const bindings: { node: PyNode; key: PyNode; value: PyNode }[] = [];
+    const stack = [fn];
+    while (stack.length) {
+      const n = stack.pop()!;
+      const k = n.type === 'pair' ? field(n, 'key') : n.type === 'keyword_argument' ? field(n, 'name') : undefined;
+      const value = k ? field(n, 'value') : undefined;
+      const keyText = k?.type === 'string' ? syntax.src(k).slice(1, -1) : k ? syntax.src(k) : undefined;
+      if (k && value && keyText === name) bindings.push({ node: n, key: k, value });
+      stack.push(...n.children);
+    }
+    if (bindings.length !== 1 || tokens.filter((t) => t.text === v).length !== 1) return [];
+    const { node, key, value } = bindings[0];
+    offsetValue = value;
+    placeholders = names.map((x) => (v.startsWith(':') ? `:${x}` : `%(${x})s`));
+    const quote = key.type === 'string' ? syntax.src(key)[0] : '';
+    edits.push({ span: { start: node.start, end: node.end }, newText: names.map((x) => (node.type === 'pair' ? `${quote}${x}${quote}: ${x}` : `${x}=${x}`)).join(', ') });
+  } else if (/^\$\d+$/.test(v) || v === '%s') {
+    // The values are the call's arguments after the SQL (asyncpg), or a tuple or list (psycopg).
+    const call = str.parent?.type === 'argument_list' && str.parent.parent?.type === 'call' ? str.parent.parent : undefined;
+    const args = call ? pyArgList(field(call, 'arguments')) : [];
+    if (!call || args[0] !== str || args.some((a) => /^(keyword_argument|list_splat|dictionary_splat)$/.test(a.type))) return [];
+    if (v === '%s') {
+      const values = args.length === 2 && /^(tuple|list)$/.test(args[1].type) ? pyArgList(args[1]) : undefined;
+      const marks = tokens.filter((t) => t.text === '%s');
+      const q = marks.findIndex((t) => t.start === plan.offsetValue.start);
+      const w = marks.filter((t) => t.start < plan.whereAt).length;
+      if (!values || values.length !== marks.length || q < 0 || values.some((x) => x.type === 'list_splat')) return [];
+      offsetValue = values[q];
+      const texts = values.map((x) => syntax.src(x));
+      texts.splice(q, 1);
+      texts.splice(w, 0, ...names);
+      placeholders = names.map(() => '%s');
+      const list = args[1].type === 'list' ? `[${texts.join(', ')}]` : texts.length === 1 ? `(${texts[0]},)` : `(${texts.join(', ')})`;
+      edits.push({ span: { start: args[1].start, end: args[1].end }, newText: list });
+    } else {
+      const numbers = tokens.filter((t) => /^\$\d+$/.test(t.text)).map((t) => Number(t.text.slice(1)));
+      const k = Number(v.slice(1));
+      const max = Math.max(...numbers);
+      if (args.length - 1 !== max || numbers.filter((n) => n === k).length !== 1) return [];
+      offsetValue = args[k];
+      placeholders = names.map((_, j) => (j === 0 ? v : `$${max + j}`));
+      edits.push({ span: { start: args[k].start, end: args[k].end }, newText: names[0] });
+      if (names.length > 1) edits.push({ span: { start: args[max].end, end: args[max].end }, newText: `, ${names.slice(1).join(', ')}` });
+    }
+  } else return [];
+  // The parameter the offset comes from: read once there and nowhere else in the function.
+  const params = pyArgList(field(fn, 'parameters'));
+  // (`(page - 1) * size`: `page`, when `size` also sets the LIMIT.)
+  const usesIn = (scope: PyNode | undefined, p: PyNode) => { const id = syntax.paramName(p); return id ? pyNameUses(syntax, scope, syntax.src(id)).length : 0; };
+  const fed = params.filter((p) => usesIn(offsetValue, p) === 1 && usesIn(field(fn, 'body'), p) === 1);
+  const param = fed.length === 1 ? fed[0] : undefined;
   const paramName = param ? syntax.paramName(param) : undefined;
-  if (!fn || !paramName || syntax.src(paramName) !== name || pyNameUses(syntax, fn, 'after').length > 0) return [];
-  // Where the placeholder is bound: `{"skip": skip}` or `skip=skip`, once, with the parameter itself.
-  const bindings: { key: PyNode; value: PyNode }[] = [];
-  const stack = [fn];
-  while (stack.length) {
-    const n = stack.pop()!;
-    const k = n.type === 'pair' ? field(n, 'key') : n.type === 'keyword_argument' ? field(n, 'name') : undefined;
-    const v = k ? field(n, 'value') : undefined;
-    const keyText = k?.type === 'string' ? syntax.src(k).slice(1, -1) : k ? syntax.src(k) : undefined;
-    if (k && v && keyText === name) bindings.push({ key: k, value: v });
-    stack.push(...n.children);
+  if (!param || !paramName) return [];
+  if (names.some((x) => pyNameUses(syntax, fn, x).length > 0)) return [];
+  for (const e of sqlKeysetEdits(plan, placeholders)) edits.push({ span: { start: content.start + e.start, end: content.start + e.end }, newText: e.text });
+  const defaultValue = field(param, 'value');
+  if (single && !plan.descending) {
+    // `after = 0` is the first page; another default (`page: int = Query(1, ge=1)`) is not.
+    const type = field(param, 'type');
+    if (!defaultValue || syntax.src(defaultValue) === '0') edits.push({ span: { start: paramName.start, end: paramName.end }, newText: 'after' });
+    else edits.push({ span: { start: param.start, end: param.end }, newText: `after${type ? `: ${syntax.src(type)}` : ''} = 0` });
+  } else {
+    // Keys have no default: the caller passes the last row's. A default is kept (as None) only
+    // where an earlier positional parameter has one (Python requires it).
+    const before = params.slice(0, params.indexOf(param));
+    const positional = before.findIndex((p) => p.type === 'list_splat_pattern' || p.type === 'keyword_separator' || syntax.src(p) === '*') < 0;
+    const needsDefault = positional && before.some((p) => /default_parameter$/.test(p.type));
+    edits.push({ span: { start: param.start, end: param.end }, newText: names.map((x) => (needsDefault ? `${x}=None` : x)).join(', ') });
   }
-  const uses = pyNameUses(syntax, field(fn, 'body'), name);
-  if (bindings.length !== 1 || bindings[0].value.type !== 'identifier' || syntax.src(bindings[0].value) !== name || uses.length !== 1 || uses[0] !== bindings[0].value) return [];
-  const placeholder = m[3] !== undefined ? ':after' : '%(after)s';
-  const where = /\bWHERE\b/i.test(head) ? `AND ${key} > ${placeholder} ` : `WHERE ${key} > ${placeholder} `;
-  const orderAt = content.start + m.index;
-  const quote = bindings[0].key.type === 'string' ? syntax.src(bindings[0].key)[0] : '';
-  return [{
-    title: `Page by \`${key}\` (keyset): \`OFFSET\` becomes \`${key} > ${placeholder}\` and \`${name}\` becomes \`after\`, the last \`${key}\` the client saw (changes the API)`,
-    applicability: 'unsafe',
-    edits: [
-      { span: { start: paramName.start, end: paramName.end }, newText: 'after' },
-      { span: { start: orderAt, end: orderAt }, newText: where },
-      { span: { start: offsetAt, end: offsetAt + m[2].length }, newText: '' },
-      { span: { start: bindings[0].key.start, end: bindings[0].key.end }, newText: quote ? `${quote}after${quote}` : 'after' },
-      { span: { start: bindings[0].value.start, end: bindings[0].value.end }, newText: 'after' },
-    ],
-  }];
+  return [{ title: keysetTitle(plan.keys, syntax.src(paramName), single && !plan.descending ? 'after' : names.join('`, `')), applicability: 'unsafe', edits }];
+}
+
+function pyArgList(n: PyNode | undefined): PyNode[] {
+  return n ? n.children.filter((c) => c.named && c.type !== 'comment') : [];
+}
+
+function pySnake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** The method names of a chain `select(M).where(…).order_by(…).offset(x).limit(n)`, with their calls. */
@@ -258,7 +311,7 @@ function pyChainOf(syntax: PythonFixSyntax, inner: PyNode): PyChain {
  * Offered only when the sketch is complete: a LIMIT in the chain, one ascending key, and an offset
  * that is a parameter used nowhere else (else the rewrite would need decisions only a person can make).
  */
-function pyKeysetChain(syntax: PythonFixSyntax, off: OffsetFact): Fix[] {
+function pyKeysetChain(syntax: PythonFixSyntax, off: OffsetFact, found: { keys?: string[] }): Fix[] {
   const name = syntax.nodeAt(off.span, 'identifier');
   const attr = name?.parent;
   const offCall = attr?.parent;
@@ -294,6 +347,7 @@ function pyKeysetChain(syntax: PythonFixSyntax, off: OffsetFact): Fix[] {
     }
   }
   if (!key) return [];
+  found.keys = [key];
   const where = /\.query$/.test(chain.root.type === 'call' ? syntax.src(field(chain.root, 'function') ?? chain.root) : '') ? 'filter' : 'where';
   const dot = syntax.text.lastIndexOf('.', name.start);
   const replacement = `.${where}(${key} > after)${addOrder ? `.order_by(${key})` : ''}`;
@@ -529,10 +583,10 @@ function keyLabel(keys: string[]): string {
   return keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
 }
 
-function keysetTitle(keys: string[], renamed: string): string {
+function keysetTitle(keys: string[], renamed: string, replacement = 'after'): string {
   const names = keys.map(sqlIndexColumn);
   const primary = names.length === 1 && names[0] === 'id';
-  return `Page by keyset on \`${keyLabel(keys)}\` instead of OFFSET (callers must pass the last row's key: \`${renamed}\` becomes \`after\`${primary ? '' : `; add an index on \`(${names.join(', ')})\``})`;
+  return `Page by keyset on \`${keyLabel(keys)}\` instead of OFFSET (callers must pass the last row's key: \`${renamed}\` becomes \`${replacement}\`${primary ? '' : `; add an index on \`(${names.join(', ')})\``})`;
 }
 
 /**
@@ -610,9 +664,10 @@ function tsKeysetSql(syntax: TsFixSyntax, off: OffsetFact, found: { keys?: strin
     } else return [];
   }
   // The parameter the offset comes from becomes `after`: it must feed nothing else.
-  const fed = [...new Set(offsetValue.names)].map((n) => syntax.parameterOf(off.span.start, n)).filter((p) => p !== undefined);
+  // (`(page - 1) * size`: `page`, when `size` also sets the LIMIT.)
+  const fed = [...new Set(offsetValue.names)].map((n) => syntax.parameterOf(off.span.start, n)).filter((p) => p !== undefined && p.usesInBody === 1);
   const param = fed.length === 1 ? fed[0] : undefined;
-  if (!param || offsetValue.names.filter((n) => n === param.name).length !== 1 || param.usesInBody !== 1 || !syntax.isNameFreeIn(off.span.start, 'after')) return [];
+  if (!param || offsetValue.names.filter((n) => n === param.name).length !== 1 || !syntax.isNameFreeIn(off.span.start, 'after')) return [];
   if (syntax.text.slice(param.span.start, param.span.end).startsWith('...')) return [];
   // An optional parameter can stay optional only where `after = 0` is a first page: `id` ascending.
   if ((param.optional || param.hasInitializer) && !(single && !plan.descending)) return [];
