@@ -3,7 +3,7 @@ import type { RuleContext } from '../core/rule';
 import type { Fix } from '../core/finding';
 import type { OffsetFact, Span } from '../core/model';
 import type { TextEdit } from '../core/finding';
-import { isTsFixSyntax } from '../frontends/typescript/fix-syntax-api';
+import { isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
 import type { TsElement, TsFixSyntax } from '../frontends/typescript/fix-syntax-api';
 import type { Related } from '../core/finding';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
@@ -114,6 +114,7 @@ function typescriptFixes(ctx: RuleContext, off: OffsetFact, found: { keys?: stri
   if (off.style === 'sql') return tsKeysetSql(syntax, off, found);
   if (!off.source) return [];
   if (off.style === 'method' && (off.library === 'knex' || off.library === 'kysely' || off.library === 'typeorm')) return tsKeysetChain(syntax, off);
+  if (off.style === 'property' && off.library === 'typeorm' && off.keyword === 'skip') return tsTypeormFindKeyset(syntax, off, found);
   if (off.style !== 'property' || off.library !== 'prisma' || off.keyword !== 'skip') return [];
   const prop = syntax.propertyAt(off.span.start);
   const args = prop && syntax.objectAt(prop.parent);
@@ -677,4 +678,61 @@ function tsKeysetSql(syntax: TsFixSyntax, off: OffsetFact, found: { keys?: strin
   const declared = single ? `after${type}${param.optional || param.hasInitializer ? ' = 0' : ''}` : ts ? `after: { ${names.map((n) => `${n}: unknown`).join('; ')} }` : 'after';
   edits.push({ span: param.span, newText: declared });
   return [{ title: keysetTitle(plan.keys, param.name), applicability: 'unsafe', edits }];
+}
+
+/**
+ * TypeORM find options: `find({ where, order: { id: 'ASC' }, skip: f(page), take })` →
+ * `find({ where: { …, id: MoreThan(after) }, order: { id: 'ASC' }, take })` (`LessThan` for DESC;
+ * `order: { id: 'ASC' }` added when there was none), importing the operator from `typeorm`, and
+ * the parameter `page` → `after`, the last `id` the client saw (`= 0` ascending: the first page).
+ * Only for an order on `id` alone: other keys need a tie-breaker that find options cannot express
+ * as one comparison.
+ */
+function tsTypeormFindKeyset(syntax: TsFixSyntax, off: OffsetFact, found: { keys?: string[] }): Fix[] {
+  const prop = syntax.propertyAt(off.span.start);
+  const args = prop && syntax.objectAt(prop.parent);
+  if (!prop?.value || !args || !args.properties.some((p) => p.name === 'take') || args.properties.some((p) => !p.name)) return [];
+  const order = args.properties.find((p) => p.name === 'order');
+  let dir = 'ASC';
+  if (order) {
+    const only = order.value?.object?.properties.length === 1 ? order.value.object.properties[0] : undefined;
+    if (!only?.name) return [];
+    found.keys = only.name === 'id' ? ['id'] : [only.name, 'id'];
+    if (only.name !== 'id' || !/^(asc|desc)$/i.test(only.value?.isStringLiteral ?? '')) return [];
+    dir = only.value!.isStringLiteral!;
+  } else found.keys = ['id'];
+  const descending = /^desc$/i.test(dir);
+  const where = args.properties.find((p) => p.name === 'where');
+  if (where && (!where.value?.object || where.value.object.properties.some((p) => !p.name || p.name === 'id'))) return [];
+  const param = syntax.parameterOf(off.span.start, off.source!.name);
+  if (!param || param.span.start !== off.source!.span.start || param.usesInBody !== 1 || syntax.text.slice(param.span.start, param.span.end).startsWith('...')) return [];
+  if (prop.value.names.filter((n) => n === param.name).length !== 1 || !syntax.isNameFreeIn(off.span.start, 'after')) return [];
+  if (descending && (param.optional || param.hasInitializer)) return [];
+  const operator = syntax.imports.ensure('typeorm', descending ? 'LessThan' : 'MoreThan');
+  if (!operator) return [];
+  const condition = `id: ${operator.expr}(after)`;
+  const edits: TextEdit[] = [...operator.edits];
+  const sep = args.multiline ? `,${syntax.eol}${syntax.indentAt(prop.span.start)}` : ', ';
+  const addOrder = order ? '' : `order: { id: 'ASC' }`;
+  if (!where) edits.push({ span: prop.span, newText: [`where: { ${condition} }`, addOrder].filter(Boolean).join(sep) });
+  else {
+    const o = where.value!.object!;
+    const last = o.properties[o.properties.length - 1];
+    edits.push(last ? { span: { start: last.span.end, end: last.span.end }, newText: `, ${condition}` } : { span: o.span, newText: `{ ${condition} }` });
+    if (addOrder) edits.push({ span: prop.span, newText: addOrder });
+    else {
+      // The `skip` property goes with its separator.
+      const i = args.properties.indexOf(args.properties.find((p) => p.span.start === prop.span.start)!);
+      const next = args.properties[i + 1];
+      const prev = args.properties[i - 1];
+      edits.push(next ? { span: { start: prop.span.start, end: next.span.start }, newText: '' } : { span: { start: prev.span.end, end: prop.span.end }, newText: '' });
+    }
+  }
+  const type = syntax.language === 'typescript' && param.type ? `: ${param.type}` : '';
+  edits.push({ span: param.span, newText: `after${type}${descending ? '' : ' = 0'}` });
+  return [{
+    title: `Page by keyset on \`id\` with \`${operator.expr}(after)\` instead of \`skip\` (callers must pass the last row's key: \`${param.name}\` becomes \`after\`)`,
+    applicability: 'unsafe',
+    edits: mergeInsertions(edits),
+  }];
 }
