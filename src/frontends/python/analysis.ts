@@ -18,10 +18,11 @@ export interface FileAnalysis {
   parsed: ParsedPython;
   resolver: Resolver;
   calls: CallAnalyzer;
-  roles: FunctionRoles;
+  /** Where functions run (FastAPI routes, thread pools): only the facts need it, not summaries. */
+  readonly roles: FunctionRoles;
   callNodes: PyNode[];
   config: Config;
-  lookups: { stillValid(project: ProjectIndex | undefined): boolean };
+  lookups: { stillValid(project: ProjectIndex | undefined): boolean; rebase(project: ProjectIndex | undefined): void };
   /** The summary, once built (an analysis does not change). */
   summary?: FileSummary;
 }
@@ -81,14 +82,31 @@ export function analyseFile(file: string, text: string, config: Config, project:
   const entry = parseCached(file, text);
   if (!entry) return undefined;
   const previous = entry.analysis;
-  if (previous && previous.config === config && previous.lookups.stillValid(project)) return previous;
+  if (previous && previous.config === config && previous.lookups.stillValid(project)) {
+    // Questions not asked yet (the facts ask more than the summary) go to the newest summaries.
+    previous.lookups.rebase(project);
+    return previous;
+  }
   const { parsed, tree } = entry;
   const lookups = new RecordingProject(project);
   const resolver = new Resolver(file, text, tree, project ? lookups : undefined);
   const calls = new CallAnalyzer(resolver, config);
   const callNodes = allCalls(parsed.root);
-  const roles = functionRoles(tree, resolver, callNodes);
-  const analysis: FileAnalysis = { file, text, parsed, resolver, calls, roles, callNodes, config, lookups };
+  let roles: FunctionRoles | undefined;
+  const analysis: FileAnalysis = {
+    file,
+    text,
+    parsed,
+    resolver,
+    calls,
+    // Resolving every callee of the file is a good part of an analysis; summaries never ask.
+    get roles() {
+      return (roles ??= functionRoles(tree, resolver, callNodes));
+    },
+    callNodes,
+    config,
+    lookups,
+  };
   entry.analysis = analysis;
   return analysis;
 }
@@ -112,7 +130,12 @@ function answerText(found: object | undefined): string {
 class RecordingProject implements ProjectIndex {
   private readonly answers = new Map<string, string>();
 
-  constructor(private readonly inner: ProjectIndex | undefined) {}
+  constructor(private inner: ProjectIndex | undefined) {}
+
+  /** After `stillValid(project)`: the recorded answers are the same from `project`, so it can answer the rest. */
+  rebase(project: ProjectIndex | undefined): void {
+    this.inner = project;
+  }
 
   resolveModule(fromFile: string, specifier: string, language: Language): FileSummary | undefined {
     const found = this.inner?.resolveModule(fromFile, specifier, language);

@@ -224,18 +224,28 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps): PyNode {
     missing: false,
   };
   const stack: PyNode[] = [root];
+  // The children of the open nodes, innermost last, and where each open node's start: a node gets
+  // an exact-size array when it is closed (an array grown by push reserves 17 slots on the first).
+  const pending: PyNode[] = [];
+  const firstPending: number[] = [0];
+  const close = () => {
+    const node = stack.pop()!;
+    const from = firstPending.pop()!;
+    if (pending.length > from) {
+      node.children = pending.slice(from);
+      pending.length = from;
+    }
+  };
   // Keywords and punctuation are skipped except `async` and operators: the analysis needs
   // nothing else from them, and every property read on the cursor is a call into WebAssembly.
   if (cursor.firstChild()) {
     for (;;) {
       const typeId = cursor.typeId();
       const parent = stack[stack.length - 1];
-      let node: PyNode | undefined;
-      if (parent.children === NO_CHILDREN) parent.children = [];
       if (named[typeId] ?? true) {
         const parentType = parentTypeIds[parentTypeIds.length - 1];
         const fieldId = !hasFields || hasFields[parentType] ? cursor.fieldId() : 0;
-        node = {
+        const node: PyNode = {
           type: types[typeId] ?? '',
           named: true,
           start: cursor.start(),
@@ -245,16 +255,17 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps): PyNode {
           parent,
           missing: hasError ? cursor.isMissing() : false,
         };
-        parent.children.push(node);
+        pending.push(node);
         if (cursor.firstChild()) {
           stack.push(node);
           parentTypeIds.push(typeId);
+          firstPending.push(pending.length);
           continue;
         }
       } else {
         const type = types[typeId] ?? '';
         if (type === 'async' || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
-          parent.children.push({ type, named: false, start: parent.start, end: parent.start, field: type === 'async' ? null : 'operator', children: NO_CHILDREN, parent, missing: false });
+          pending.push({ type, named: false, start: parent.start, end: parent.start, field: type === 'async' ? null : 'operator', children: NO_CHILDREN, parent, missing: false });
         }
       }
       let done = false;
@@ -263,12 +274,13 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps): PyNode {
           done = true;
           break;
         }
-        stack.pop();
+        close();
         parentTypeIds.pop();
       }
       if (done) break;
     }
   }
+  while (stack.length) close();
   return root;
 }
 
