@@ -19,7 +19,7 @@ export default defineRule({
   docs: {
     summary: 'Independent awaits run one after another instead of concurrently.',
     whatItDoes:
-      'Reports groups of two or more awaits in consecutive statements of one block where no later await uses a result of an earlier one, and nothing orders them: not on one connection, session or transaction (a SQLAlchemy `AsyncSession`, a pg client from `pool.connect()`, Prisma’s `tx`, a TypeORM query runner, Knex’s `trx`), not lifecycle steps (connect, begin, commit, refresh, release), not sleeps, not a write followed by more work, and with no guard (`if (!user) throw …`) between them. It prefers fewer, certain groups to many doubtful ones.',
+      'Reports groups of two or more awaits in consecutive statements of one block where no later await uses a result of an earlier one, and nothing orders them: not on one connection, session or transaction (a SQLAlchemy `AsyncSession`, a pg client from `pool.connect()`, Prisma’s `tx`, a TypeORM query runner, Knex’s `trx`), not lifecycle steps (connect, begin, commit, refresh, release), not sleeps, not a write followed by more work, and with no guard (`if (!user) throw …`) between them. It prefers fewer, certain groups to many doubtful ones. Python: reads on one SQLAlchemy `AsyncSession` cannot be gathered, but where they are clearly one query in two it says so instead — the same entity by the same key (`await db.get(User, a)` then `await db.get(User, b)`; two `select(User).where(User.email == …)`: one query with `.in_(…)`), or a count and a page of the same select (`select(func.count()).select_from(stmt.subquery())` and `stmt.offset(…)`: one query with `func.count().over()`). Different entities, reads that depend on each other, a guard between them or a statement built in an `if` branch stay silent.',
     whyIsThisBad:
       'Each await waits for the previous one to finish. Three independent 40 ms queries awaited in sequence take 120 ms; started together they take about 40 ms. Dashboards and detail pages that gather several independent reads are where response-time budgets are most often lost.',
     example: {
@@ -80,6 +80,7 @@ async def profile(client: httpx.AsyncClient, user_id: int):
         });
       }
     }
+    if (facts.language === 'python') reportOneQueryReads(ctx);
   },
 });
 
@@ -161,6 +162,284 @@ function conflicts(group: Member[], stmt: StatementFact, call: CallFact, tainted
 function shorten(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > 40 ? `${one.slice(0, 37)}…` : one;
+}
+
+// ── Reads on one session that could be one query (Python) ─────────────────────────────────────
+// Awaits on one AsyncSession cannot be gathered (concurrent use of a session raises), so the
+// rule does not group them. Where the reads are clearly one query in two — the same entity by the
+// same key, or a count and a page of the same select — it says so instead. Only shapes read from
+// the source are trusted: `db.get(User, …)` twice, `select(User).where(User.email == …)` twice,
+// `select(func.count()).select_from(stmt.subquery())` and `stmt.offset(…)`. Anything else on one
+// session (different entities, helpers, conditional statements) stays silent.
+
+interface SessionRead {
+  stmt: StatementFact;
+  call: CallFact;
+  shape: ReadShape;
+}
+
+type ReadShape =
+  | { kind: 'get'; model: string; receiver: string }
+  | { kind: 'select-by'; model: string; column: string; extra: string }
+  | { kind: 'count'; base: string }
+  | { kind: 'page'; bases: Set<string> }
+  | { kind: 'other' };
+
+const EXECUTE_METHODS = new Set(['execute', 'scalar', 'scalars', 'exec', 'stream', 'stream_scalars']);
+/** Expressions inside which an await does not run exactly once with its statement. */
+const NOT_ONCE = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression', 'lambda', 'conditional_expression', 'boolean_operator']);
+
+function reportOneQueryReads(ctx: RuleContext): void {
+  const { facts } = ctx;
+  const awaitedCalls = facts.calls.filter((c) => c.awaited && c.connectionKey && c.operation === 'read' && c.effect?.kind === 'query' && c.effect.library === 'sqlalchemy');
+  if (awaitedCalls.length < 2) return;
+  const syntax = ctx.syntax;
+  if (!isPythonSyntax(syntax)) return;
+  for (const block of facts.blocks) {
+    for (const run of sessionRuns(syntax, block.statements, awaitedCalls)) {
+      for (const group of oneQueryGroups(run)) {
+        const first = group.members[0].stmt.span;
+        const last = group.members[group.members.length - 1].stmt.span;
+        ctx.report({
+          message: group.message,
+          span: { start: first.start, end: last.end },
+          related: group.members.map((m, i) => ({ span: m.call.span, message: `query ${i + 1} of ${group.members.length}` })),
+          fixes: [],
+        });
+      }
+    }
+  }
+}
+
+/**
+ * Consecutive statements of a block that each await one read on the same session, none using
+ * what an earlier one produced. Guards, other awaits and writes end a run.
+ */
+function sessionRuns(syntax: PythonFixSyntax, statements: StatementFact[], calls: CallFact[]): SessionRead[][] {
+  const runs: SessionRead[][] = [];
+  let run: SessionRead[] = [];
+  let tainted = new Set<string>();
+  const flush = () => {
+    if (run.length >= 2) runs.push(run);
+    run = [];
+    tainted = new Set();
+  };
+  for (const stmt of statements) {
+    const call = stmt.await || stmt.otherAwait ? onlyAwaitedRead(syntax, stmt, calls) : undefined;
+    if (!call) {
+      if (stmt.await || stmt.otherAwait || stmt.exits) flush();
+      else if (stmt.namesRead.some((n) => tainted.has(n))) for (const n of stmt.namesWritten) tainted.add(n);
+      continue;
+    }
+    if (run.length && (run[0].call.connectionKey !== call.connectionKey || stmt.namesRead.some((n) => tainted.has(n)))) flush();
+    const node = syntax.nodeAt(call.span, 'call');
+    run.push({ stmt, call, shape: node ? readShape(syntax, node) : { kind: 'other' } });
+    for (const n of stmt.namesWritten) tainted.add(n);
+  }
+  flush();
+  return runs;
+}
+
+/**
+ * The one awaited session read a simple statement runs exactly once: `x = await db.get(…)`, or
+ * `rows = (await db.execute(stmt)).scalars().all()`. Not inside a comprehension, lambda or
+ * conditional expression, and not in an if/with/for statement.
+ */
+function onlyAwaitedRead(syntax: PythonFixSyntax, stmt: StatementFact, calls: CallFact[]): CallFact | undefined {
+  const inside = calls.filter((c) => c.span.start >= stmt.span.start && c.span.end <= stmt.span.end);
+  if (inside.length !== 1) return undefined;
+  const call = inside[0];
+  if (stmt.await) return stmt.await.callId === call.id ? call : undefined;
+  const node = syntax.nodeAt(call.span, 'call');
+  const top = node ? syntax.statementOf(node) : undefined;
+  if (!node || !top || top.type !== 'expression_statement' || top.start !== stmt.span.start) return undefined;
+  // Exactly one await in the statement, and it is this call's (an explicit stack: statements may nest deeply).
+  let awaits = 0;
+  for (const stack = [top]; stack.length; ) {
+    const n = stack.pop()!;
+    if (n.type === 'await') awaits++;
+    for (const c of n.children) stack.push(c);
+  }
+  if (awaits !== 1 || node.parent?.type !== 'await') return undefined;
+  for (let p: PyNode | null = node.parent; p && p !== top; p = p.parent) if (NOT_ONCE.has(p.type)) return undefined;
+  return call;
+}
+
+function oneQueryGroups(run: SessionRead[]): { members: SessionRead[]; message: string }[] {
+  const out: { members: SessionRead[]; message: string }[] = [];
+  const session = run[0].call.connectionKey!;
+  const byKey = new Map<string, SessionRead[]>();
+  for (const m of run) {
+    const s = m.shape;
+    const key = s.kind === 'get' ? `get ${s.model}` : s.kind === 'select-by' ? `select ${s.model} ${s.column} ${s.extra}` : undefined;
+    if (!key) continue;
+    const list = byKey.get(key) ?? [];
+    list.push(m);
+    byKey.set(key, list);
+  }
+  for (const members of byKey.values()) {
+    if (members.length < 2) continue;
+    const s = members[0].shape;
+    const times = members.length === 2 ? 'twice' : `${members.length} times`;
+    if (s.kind === 'get') {
+      out.push({ members, message: `\`${s.receiver}.get(${s.model}, …)\` runs ${times} in a row on one session (\`${session}\`); one query with \`${s.model}.id.in_(…)\` would read these rows together.` });
+    } else if (s.kind === 'select-by') {
+      out.push({ members, message: `\`select(${s.model}).where(${s.model}.${s.column} == …)\` runs ${times} in a row on one session (\`${session}\`); one query with \`${s.model}.${s.column}.in_(…)\` would read these rows together.` });
+    }
+  }
+  // A count of a select and a page of the same select, in either order.
+  const used = new Set<SessionRead>();
+  for (const count of run) {
+    if (count.shape.kind !== 'count') continue;
+    const base = count.shape.base;
+    const page = run.find((m) => m !== count && !used.has(m) && m.shape.kind === 'page' && m.shape.bases.has(base));
+    if (!page) continue;
+    used.add(page);
+    const members = count.stmt.span.start < page.stmt.span.start ? [count, page] : [page, count];
+    const name = base.split('@')[0];
+    out.push({ members, message: `A count over \`${name}\` and a page of \`${name}\` run as two queries on one session (\`${session}\`); one query with \`func.count().over()\` would return the total with the page.` });
+  }
+  return out.sort((a, b) => a.members[0].stmt.span.start - b.members[0].stmt.span.start);
+}
+
+function readShape(syntax: PythonFixSyntax, call: PyNode): ReadShape {
+  const callee = pyField(call, 'function');
+  if (!callee || callee.type !== 'attribute') return { kind: 'other' };
+  const method = syntax.src(pyField(callee, 'attribute') ?? callee);
+  const args = pyArgs(call);
+  if (method === 'get') {
+    const model = args.positional[0];
+    if (args.positional.length >= 2 && model?.type === 'identifier' && /^[A-Z]/.test(syntax.src(model)) && !args.keywords.length) {
+      return { kind: 'get', model: syntax.src(model), receiver: syntax.src(pyField(callee, 'object') ?? callee).replace(/\s+/g, '') };
+    }
+    return { kind: 'other' };
+  }
+  if (!EXECUTE_METHODS.has(method) || !args.positional[0]) return { kind: 'other' };
+  const chain = expandChain(syntax, args.positional[0], 0);
+  if (!chain) return { kind: 'other' };
+  return selectBy(syntax, chain) ?? countOf(syntax, chain) ?? pageOf(chain) ?? { kind: 'other' };
+}
+
+interface Chain {
+  /** `select(User)` (a call of a plain name), or undefined when the chain starts at a name we could not follow. */
+  root?: PyNode;
+  links: { name: string; call: PyNode }[];
+  /** Names followed to their assignment, each as `name@position of the value` (or `name@?` when unassigned). */
+  bases: Set<string>;
+  /** A name was followed to an assignment in another block (an `if` branch): the shape is not certain. */
+  conditional: boolean;
+}
+
+/** `stmt.offset(x).limit(y)` with `stmt = select(User).where(…)` → root `select(User)`, links where, offset, limit. */
+function expandChain(syntax: PythonFixSyntax, node: PyNode, depth: number): Chain | undefined {
+  if (depth > 8) return undefined;
+  const n = pyUnparen(node);
+  if (n.type === 'identifier') {
+    const assigned = assignmentBefore(syntax, n);
+    const key = `${syntax.src(n)}@${assigned ? assigned.value.start : '?'}`;
+    if (!assigned) return { links: [], bases: new Set([key]), conditional: false };
+    const inner = expandChain(syntax, assigned.value, depth + 1);
+    if (!inner) return undefined;
+    inner.bases.add(key);
+    if (assigned.conditional) inner.conditional = true;
+    return inner;
+  }
+  if (n.type !== 'call') return undefined;
+  const callee = pyField(n, 'function');
+  if (callee?.type === 'identifier') return { root: n, links: [], bases: new Set(), conditional: false };
+  if (callee?.type !== 'attribute') return undefined;
+  const obj = pyField(callee, 'object');
+  const inner = obj ? expandChain(syntax, obj, depth + 1) : undefined;
+  if (!inner) return undefined;
+  inner.links.push({ name: syntax.src(pyField(callee, 'attribute') ?? callee), call: n });
+  return inner;
+}
+
+/** The value of the last `name = value` in the same function before `id`, and whether it sits in another block. */
+function assignmentBefore(syntax: PythonFixSyntax, id: PyNode): { value: PyNode; conditional: boolean } | undefined {
+  const name = syntax.src(id);
+  const fn = syntax.ancestor(id, 'function_definition');
+  if (!fn) return undefined;
+  const useBlock = syntax.statementOf(id)?.parent;
+  let best: PyNode | undefined;
+  for (const stack = [fn]; stack.length; ) {
+    const n = stack.pop()!;
+    if (n.start >= id.start) continue;
+    if (n !== fn && (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition')) continue;
+    if (n.type === 'assignment' && n.end <= id.start) {
+      const left = pyField(n, 'left');
+      const right = pyField(n, 'right');
+      if (left?.type === 'identifier' && right && syntax.src(left) === name && (!best || n.start > best.start)) best = n;
+    }
+    for (const c of n.children) stack.push(c);
+  }
+  if (!best) return undefined;
+  const value = pyField(best, 'right')!;
+  return { value, conditional: syntax.statementOf(best)?.parent !== useBlock };
+}
+
+/** `select(User).where(User.email == x)` (also `.filter(…)`, `.filter_by(email=x)`, `.limit(…)`, `.options(…)`). */
+function selectBy(syntax: PythonFixSyntax, chain: Chain): ReadShape | undefined {
+  if (!chain.root || chain.conditional || pyCalleeName(syntax, chain.root) !== 'select') return undefined;
+  const rootArgs = pyArgs(chain.root);
+  const model = rootArgs.positional[0];
+  if (rootArgs.positional.length !== 1 || rootArgs.keywords.length || model.type !== 'identifier' || !/^[A-Z]/.test(syntax.src(model))) return undefined;
+  const m = syntax.src(model);
+  let column: string | undefined;
+  const extra: string[] = [];
+  for (const link of chain.links) {
+    const args = pyArgs(link.call);
+    if (link.name === 'where' || link.name === 'filter') {
+      if (column || args.positional.length !== 1 || args.keywords.length) return undefined;
+      const cmp = pyUnparen(args.positional[0]);
+      if (cmp.type !== 'comparison_operator' || !/^[^=<>!]*==[^=]*$/.test(syntax.src(cmp).replace(/(["']).*?\1/g, ''))) return undefined;
+      const left = pyUnparen(cmp.children.find((c) => c.named)!);
+      const obj = left.type === 'attribute' ? pyField(left, 'object') : undefined;
+      if (!obj || syntax.src(obj) !== m) return undefined;
+      column = syntax.src(pyField(left, 'attribute') ?? left);
+    } else if (link.name === 'filter_by') {
+      if (column || args.positional.length || args.keywords.length !== 1) return undefined;
+      column = syntax.src(pyField(args.keywords[0], 'name') ?? args.keywords[0]);
+    } else if (link.name === 'options' || link.name === 'limit') {
+      extra.push(`${link.name}(${syntax.src(link.call).slice(syntax.src(link.call).indexOf('(') + 1)}`);
+    } else return undefined;
+  }
+  return column ? { kind: 'select-by', model: m, column, extra: extra.join('.') } : undefined;
+}
+
+/** `select(func.count()).select_from(stmt.subquery())`: a count of the rows of `stmt`. */
+function countOf(syntax: PythonFixSyntax, chain: Chain): ReadShape | undefined {
+  if (!chain.root || pyCalleeName(syntax, chain.root) !== 'select' || chain.links.length !== 1 || chain.links[0].name !== 'select_from') return undefined;
+  const counted = pyArgs(chain.root).positional;
+  if (counted.length !== 1 || !/^(sa\.|sqlalchemy\.)?func\.count\(\s*\)$/.test(syntax.src(counted[0]))) return undefined;
+  const from = pyArgs(chain.links[0].call).positional;
+  const sub = from.length === 1 ? pyUnparen(from[0]) : undefined;
+  const subCallee = sub?.type === 'call' ? pyField(sub, 'function') : undefined;
+  const base = subCallee?.type === 'attribute' && syntax.src(pyField(subCallee, 'attribute') ?? subCallee) === 'subquery' ? pyField(subCallee, 'object') : undefined;
+  if (!base || base.type !== 'identifier') return undefined;
+  const assigned = assignmentBefore(syntax, base);
+  return { kind: 'count', base: `${syntax.src(base)}@${assigned ? assigned.value.start : '?'}` };
+}
+
+/** `stmt.offset(…).limit(…)` (or a name assigned from it): a page of `stmt`. */
+function pageOf(chain: Chain): ReadShape | undefined {
+  if (!chain.bases.size || !chain.links.some((l) => l.name === 'offset' || l.name === 'limit')) return undefined;
+  return { kind: 'page', bases: chain.bases };
+}
+
+function pyField(n: PyNode, name: string): PyNode | undefined {
+  return n.children.find((c) => c.field === name);
+}
+
+function pyArgs(call: PyNode): { positional: PyNode[]; keywords: PyNode[] } {
+  const list = pyField(call, 'arguments');
+  const all = list ? list.children.filter((c) => c.named && c.type !== 'comment') : [];
+  return { positional: all.filter((a) => a.type !== 'keyword_argument'), keywords: all.filter((a) => a.type === 'keyword_argument') };
+}
+
+function pyCalleeName(syntax: PythonFixSyntax, call: PyNode): string | undefined {
+  const callee = pyField(call, 'function');
+  return callee?.type === 'identifier' ? syntax.src(callee) : undefined;
 }
 
 // ── Fixes ─────────────────────────────────────────────────────────────────────────────────────
