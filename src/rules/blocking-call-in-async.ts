@@ -1,7 +1,7 @@
 import { defineRule } from '../core/rule';
 import type { RuleContext } from '../core/rule';
 import type { Fix } from '../core/finding';
-import type { CallFact } from '../core/model';
+import type { CallFact, Span } from '../core/model';
 import type { Related } from '../core/finding';
 import type { FileFacts, FunctionFact } from '../core/model';
 import type { TextEdit } from '../core/finding';
@@ -145,13 +145,52 @@ function typescriptFixes(ctx: RuleContext, call: CallFact, _fn: FunctionFact): F
   if (!spelled) return [];
   const awaited = `await ${spelled.callee}${syntax.text.slice(c.callee.span.end, c.span.end)}`;
   const expr = alt.resultMember && !c.discarded ? `(${awaited}).${alt.resultMember}` : c.needsParensForAwait ? `(${awaited})` : awaited;
-  const edits = mergeInsertions([...spelled.edits, { span: c.span, newText: expr }]);
+  const edits = mergeInsertions(tsDropUnusedImport(syntax, imported, c.callee.span, [...spelled.edits, { span: c.span, newText: expr }]));
   const title = alt.caveat
     ? `Use \`await ${spelled.callee}\` (promisified \`${alt.name}\`: ${alt.caveat})`
     : alt.via === 'promisify'
       ? `Use \`await ${spelled.callee}\` (promisified \`${alt.name}\`)`
       : `Use \`await ${spelled.callee}\``;
   return [{ title, applicability: alt.caveat ? 'unsafe' : 'safe', edits }];
+}
+
+/**
+ * The fix replaced the callee: when that was the last use of a named import (`import { execSync }`,
+ * `const { readFileSync } = require('fs')`), the name goes from its import too — the whole
+ * statement when it was the only name. Another use anywhere keeps it (two fixes that each replace
+ * one use leave it for a person; each alone must leave a file that compiles).
+ */
+function tsDropUnusedImport(syntax: TsFixSyntax, imported: ImportedName, callee: Span, edits: TextEdit[]): TextEdit[] {
+  if (imported.member || imported.inlineRequire) return edits;
+  const binding = syntax.imports.bindings.find((b) => b.local === imported.local && (b.kind === 'named' || b.kind === 'require-named'));
+  const uses = syntax.references(imported.local);
+  if (!binding || uses.length !== 1 || uses[0].start !== callee.start) return edits;
+  const text = syntax.text;
+  if (binding.siblings === 1) {
+    // The fix merged its own name into this statement (`, exec` after the last name): it takes this one's place.
+    const merged = edits.find((e) => e.span.start === e.span.end && e.span.start === binding.span.end && /^, [\w$]+$/.test(e.newText));
+    if (merged) return [...edits.filter((e) => e !== merged), { span: binding.span, newText: merged.newText.slice(2) }];
+    if (edits.some((e) => e.span.end > binding.statement.start && e.span.start < binding.statement.end)) return edits;
+    const from = syntax.lineStart(binding.statement.start);
+    const nl = text.indexOf('\n', binding.statement.end);
+    const to = nl < 0 ? text.length : nl + 1;
+    const ownLines = !text.slice(from, binding.statement.start).trim() && !text.slice(binding.statement.end, to).trim();
+    return foldInsertions(edits, { span: ownLines ? { start: from, end: to } : binding.statement, newText: '' });
+  }
+  const after = /^\s*,\s*/.exec(text.slice(binding.span.end, binding.statement.end));
+  if (after) return foldInsertions(edits, { span: { start: binding.span.start, end: binding.span.end + after[0].length }, newText: '' });
+  const before = /,\s*$/.exec(text.slice(binding.statement.start, binding.span.start));
+  return before ? foldInsertions(edits, { span: { start: binding.span.start - before[0].length, end: binding.span.end }, newText: '' }) : edits;
+}
+
+/**
+ * Adds a deletion to a fix's edits; insertions at its start become part of it (applyFixes rejects
+ * a fix whose own edits share a start).
+ */
+function foldInsertions(edits: TextEdit[], deletion: TextEdit): TextEdit[] {
+  const at = edits.filter((e) => e.span.start === e.span.end && e.span.start === deletion.span.start);
+  if (edits.some((e) => !at.includes(e) && e.span.start < deletion.span.end && deletion.span.start < e.span.end)) return edits;
+  return [...edits.filter((e) => !at.includes(e)), { span: deletion.span, newText: at.map((e) => e.newText).join('') + deletion.newText }];
 }
 
 /**
@@ -231,15 +270,12 @@ function pythonFixes(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] 
   const twin = known.awaitable?.[effect.api];
   if (twin) {
     const target = syntax.moduleName(twin.module);
-    return [{
-      title: `Use \`await ${target.name}.${twin.name}\``,
-      applicability: 'safe',
-      edits: [
-        { span: { start: node.start, end: call.calleeSpan.end }, newText: `${operand ? '(' : ''}await ${target.name}.${twin.name}` },
-        ...(operand ? [{ span: { start: node.end, end: node.end }, newText: ')' }] : []),
-        ...(target.edit ? [target.edit] : []),
-      ],
-    }];
+    const edits: TextEdit[] = [
+      { span: { start: node.start, end: call.calleeSpan.end }, newText: `${operand ? '(' : ''}await ${target.name}.${twin.name}` },
+      ...(operand ? [{ span: { start: node.end, end: node.end }, newText: ')' }] : []),
+      ...(target.edit ? [target.edit] : []),
+    ];
+    return [{ title: `Use \`await ${target.name}.${twin.name}\``, applicability: 'safe', edits: pyDropUnusedImport(syntax, call.calleeSpan, edits) }];
   }
   const longTerm = known.longTerm ? `; long-term: \`${known.longTerm}\`` : '';
   const moduleFunction = effect.api.startsWith(`${effect.library}.`);
@@ -268,6 +304,57 @@ function pythonFixes(ctx: RuleContext, call: CallFact, fn: FunctionFact): Fix[] 
     }];
   }
   return [];
+}
+
+/**
+ * The fix replaced the callee (`time.sleep`, `pause` from `from time import sleep as pause`): when
+ * that was the last use of the name its import binds, the name goes from the import — the whole
+ * statement when it was the only name. Another use anywhere in the file keeps it.
+ */
+function pyDropUnusedImport(syntax: PythonFixSyntax, calleeSpan: Span, edits: TextEdit[]): TextEdit[] {
+  const root = /^[A-Za-z_]\w*/.exec(syntax.src(calleeSpan))?.[0];
+  if (!root) return edits;
+  // The top-level import item that binds `root`, and every other use of the name.
+  let item: PyNode | undefined;
+  let statement: PyNode | undefined;
+  let uses = 0;
+  const stack = [syntax.root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'import_statement' || n.type === 'import_from_statement') {
+      if (n.parent !== syntax.root) return edits;
+      for (const c of n.children) {
+        if (c.field === 'module_name') continue;
+        const bound = c.type === 'aliased_import' ? field(c, 'alias') : c.type === 'dotted_name' ? c : undefined;
+        if (bound && syntax.src(bound) === root) [item, statement] = [c, n];
+      }
+      continue;
+    }
+    if (n.type === 'identifier' && syntax.src(n) === root && !(n.parent?.type === 'attribute' && n.field === 'attribute') && !(n.parent?.type === 'keyword_argument' && n.field === 'name')) uses++;
+    stack.push(...n.children);
+  }
+  if (!item || !statement || uses !== 1) return edits;
+  const text = syntax.text;
+  const items = statement.children.filter((c) => c.field !== 'module_name' && (c.type === 'aliased_import' || c.type === 'dotted_name'));
+  let deletion: TextEdit;
+  if (items.length === 1) {
+    const from = syntax.lineStart(statement.start);
+    const nl = text.indexOf('\n', statement.end);
+    const to = nl < 0 ? text.length : nl + 1;
+    const ownLines = !text.slice(from, statement.start).trim() && !text.slice(statement.end, to).replace(/#.*/, '').trim();
+    if (!ownLines) return edits;
+    deletion = { span: { start: from, end: to }, newText: '' };
+  } else {
+    const after = /^\s*,\s*/.exec(text.slice(item.end, statement.end));
+    const before = /,\s*$/.exec(text.slice(statement.start, item.start));
+    if (after) deletion = { span: { start: item.start, end: item.end + after[0].length }, newText: '' };
+    else if (before) deletion = { span: { start: item.start - before[0].length, end: item.end }, newText: '' };
+    else return edits;
+  }
+  // `import asyncio` goes before `import time` when it sorts first: it becomes part of the deletion.
+  const at = edits.filter((e) => e.span.start === e.span.end && e.span.start === deletion.span.start);
+  if (edits.some((e) => !at.includes(e) && e.span.start < deletion.span.end && deletion.span.start < e.span.end)) return edits;
+  return [...edits.filter((e) => !at.includes(e)), { span: deletion.span, newText: at.map((e) => e.newText).join('') }];
 }
 
 /** `await <expr>`, parenthesised where the expression is the object of `.attr`, `[i]` or a call. */

@@ -38,6 +38,11 @@ export interface TsFixSyntax extends FixSyntax {
   isNameFree(name: string): boolean;
   /** Identifier `name` is not used in the function that contains `offset` (a new parameter or local there cannot clash). */
   isNameFreeIn(offset: number, name: string): boolean;
+  /**
+   * Identifiers `name` that read or write a value, outside the import and require statements
+   * (property names excluded): what still uses an imported binding.
+   */
+  references(name: string): Span[];
   /** What a callee identifier or `ns.member` refers to among the file's imports and requires. */
   resolveImport(callee: Span): ImportedName | undefined;
   /** Module-level bindings: how the file imports things, and where a new import goes. */
@@ -193,6 +198,10 @@ export interface ModuleBinding {
   local: string;
   /** The import declaration (or require statement) that holds it. */
   statement: Span;
+  /** The specifier (`readFile as rf`), default name, `* as ns`, or binding element. */
+  span: Span;
+  /** How many names the statement binds (type-only ones included): 1 means removing this one removes the statement. */
+  siblings: number;
 }
 
 export interface TsImports {

@@ -451,6 +451,22 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
     return !this.identifiers.has(name) && !GLOBALS.has(name);
   }
 
+  references(name: string): Span[] {
+    const out: Span[] = [];
+    const bindingStatements = new Set(this.imports.bindings.map((b) => b.statement.start));
+    const visit = (n: ts.Node): void => {
+      if ((ts.isImportDeclaration(n) || ts.isVariableStatement(n)) && bindingStatements.has(n.getStart(this.sf))) return;
+      if (ts.isIdentifier(n) && n.text === name) {
+        const p = n.parent;
+        const isName = (ts.isPropertyAccessExpression(p) && p.name === n) || ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodSignature(p)) && p.name === n);
+        if (!isName) out.push(spanOf(n, this.sf));
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(this.sf);
+    return out;
+  }
+
   resolveImport(calleeSpan: Span): ImportedName | undefined {
     const callee = this.nodeAt(calleeSpan, (x): x is ts.Expression => ts.isIdentifier(x) || ts.isPropertyAccessExpression(x));
     if (!callee) return undefined;
@@ -511,11 +527,15 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
         const clause = st.importClause;
         if (!clause || clause.isTypeOnly) continue;
         const module = stripNode(spec);
-        if (clause.name) bindings.push({ module, specifier: spec, kind: 'default', local: clause.name.text, statement: stSpan });
+        const count = (clause.name ? 1 : 0) + (clause.namedBindings ? (ts.isNamespaceImport(clause.namedBindings) ? 1 : clause.namedBindings.elements.length) : 0);
+        if (clause.name) bindings.push({ module, specifier: spec, kind: 'default', local: clause.name.text, statement: stSpan, span: spanOf(clause.name, sf), siblings: count });
         const nb = clause.namedBindings;
-        if (nb && ts.isNamespaceImport(nb)) bindings.push({ module, specifier: spec, kind: 'namespace', local: nb.name.text, statement: stSpan });
+        if (nb && ts.isNamespaceImport(nb)) bindings.push({ module, specifier: spec, kind: 'namespace', local: nb.name.text, statement: stSpan, span: spanOf(nb, sf), siblings: count });
         if (nb && ts.isNamedImports(nb))
-          for (const el of nb.elements) if (!el.isTypeOnly) bindings.push({ module, specifier: spec, kind: 'named', name: (el.propertyName ?? el.name).text, local: el.name.text, statement: stSpan });
+          for (const el of nb.elements) {
+            const siblings = nb.elements.length + (clause.name ? 1 : 0);
+            if (!el.isTypeOnly) bindings.push({ module, specifier: spec, kind: 'named', name: (el.propertyName ?? el.name).text, local: el.name.text, statement: stSpan, span: spanOf(el, sf), siblings });
+          }
         continue;
       }
       if (ts.isImportEqualsDeclaration(st)) {
@@ -532,12 +552,13 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
             cjs = true;
             countPrefix(spec);
             const module = stripNode(spec);
-            if (ts.isIdentifier(d.name)) bindings.push({ module, specifier: spec, kind: 'require', local: d.name.text, statement: stSpan });
+            const siblings = st.declarationList.declarations.length === 1 ? (ts.isObjectBindingPattern(d.name) ? d.name.elements.length : 1) : Infinity;
+            if (ts.isIdentifier(d.name)) bindings.push({ module, specifier: spec, kind: 'require', local: d.name.text, statement: stSpan, span: spanOf(d, sf), siblings });
             else if (ts.isObjectBindingPattern(d.name))
               for (const el of d.name.elements)
                 if (ts.isIdentifier(el.name) && !el.dotDotDotToken) {
                   const prop = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
-                  bindings.push({ module, specifier: spec, kind: 'require-named', name: prop, local: el.name.text, statement: stSpan });
+                  bindings.push({ module, specifier: spec, kind: 'require-named', name: prop, local: el.name.text, statement: stSpan, span: spanOf(el, sf), siblings });
                 }
           } else if (init && ts.isCallExpression(init) && isPromisifyCallee(init.expression) && init.arguments.length === 1 && ts.isIdentifier(d.name)) {
             promisifiedNodes.push({ local: d.name.text, arg: init.arguments[0], statement: stSpan });
