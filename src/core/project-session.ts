@@ -75,14 +75,14 @@ export class ProjectSession {
     return [...this.summaries];
   }
 
-  /** The findings of every file against the final summaries. */
-  finish(project: ProjectIndex): AnalyzeResult[] {
+  /** The findings of every file against the final summaries; `fixes: false` leaves fixes out (see AnalyzeInput). */
+  finish(project: ProjectIndex, fixes = true): AnalyzeResult[] {
     return this.files.map((f, i) => {
-      if (this.legacy[i]) return analyze({ file: f.file, text: f.text, config: f.config, project });
+      if (this.legacy[i]) return analyze({ file: f.file, text: f.text, config: f.config, project, fixes });
       const facts = this.facts[i];
       if (!facts) return { findings: [], notes: this.notes[i] };
       linkFactsSafely(facts, project);
-      return checkFacts(facts, f.config);
+      return checkFacts(facts, f.config, fixes);
     });
   }
 }

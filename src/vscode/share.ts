@@ -52,7 +52,8 @@ export function runShare(init: ShareInit, port: MessagePort): void {
       return;
     }
     for (const c of chunks) {
-      const results = c.session.finish(index);
+      // The editor asks for a finding's fixes when its lightbulb opens.
+      const results = c.session.finish(index, false);
       post({
         type: 'results',
         results: results.map((r, i) => {
