@@ -451,7 +451,9 @@ export class Resolver {
   private projectInstance(className: string, summary: FileSummary): Value {
     const methods = summary.classes[className] ?? this.project?.findClass(className) ?? {};
     const typeId = summary.exports[className]?.typeId;
-    return { kind: 'projectInstance', name: className, methods, typeId: typeId && !typeId.startsWith('alias:') ? typeId : undefined };
+    // The class export records the class side of its library base; an instance has what calling it returns.
+    const instance = typeId && !typeId.startsWith('alias:') ? (this.type(typeId)?.callable?.returns ?? typeId) : undefined;
+    return { kind: 'projectInstance', name: className, methods, typeId: instance };
   }
 
   private typeIdValue(typeId: string, summary: FileSummary): Value {
@@ -554,7 +556,8 @@ export class Resolver {
       const bv = this.baseValue(base, depth);
       if (bv.kind === 'type') {
         const t = this.type(bv.id);
-        const side = onClass ? t?.subclass : t?.instance;
+        // A plain library class (`class RedisCli(Redis)`): the subclass object is a class like it.
+        const side = onClass ? (t?.subclass ?? (t?.instance ? bv.id : undefined)) : t?.instance;
         if (side) return side;
       } else if (bv.kind === 'class') {
         const r = this.libraryBase(bv.cls, onClass, depth + 1);
