@@ -2,12 +2,13 @@ import { parentPort, workerData } from 'worker_threads';
 import { ready } from '../core/analyze';
 import type { FromWorker, ToWorker, WorkerInit } from './project-run';
 import { SummaryIndex } from '../core/project-index';
-import { shareResults, shareSession } from './project-run';
+import { SharedSummaries, shareResults, shareSession } from './project-run';
 
 /** Worker thread entry: analyses one share of a project on request from project-run.ts. */
 const init = workerData as WorkerInit;
 const loaded = ready();
 const session = shareSession(init.files, init.configs);
+const summaries = new SharedSummaries(init);
 
 parentPort?.on('message', (msg: ToWorker) => {
   void handle(msg).then(
@@ -18,7 +19,8 @@ parentPort?.on('message', (msg: ToWorker) => {
 
 async function handle(msg: ToWorker): Promise<FromWorker> {
   await loaded;
-  if (msg.type === 'prepare') return { type: 'summaries', summaries: session.prepare() };
-  if (msg.type === 'relink') return { type: 'summaries', summaries: session.relink(new SummaryIndex(msg.summaries)) };
-  return { type: 'results', results: shareResults(init.files, session.finish(new SummaryIndex(msg.summaries))) };
+  if (msg.type === 'prepare') return { type: 'summaries', changes: summaries.own(session.prepare()) };
+  const index = new SummaryIndex(summaries.others(msg.changes));
+  if (msg.type === 'relink') return { type: 'summaries', changes: summaries.own(session.relink(index)) };
+  return { type: 'results', results: shareResults(init.files, session.finish(index)) };
 }
