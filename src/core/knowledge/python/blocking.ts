@@ -64,6 +64,10 @@ export const blocking: PyKnowledge = {
     psutil: 'mod:psutil',
     smtplib: 'mod:smtplib',
     boto3: 'mod:boto3',
+    zipfile: 'mod:zipfile',
+    tarfile: 'mod:tarfile',
+    'dulwich.porcelain': 'mod:dulwich.porcelain',
+    git: 'mod:git',
   },
   types: {
     'mod:time': mod('time', { sleep: { ...BLOCKING, op: 'sleep' } }),
@@ -133,5 +137,20 @@ export const blocking: PyKnowledge = {
       otherMethods: BLOCKING,
       methods: each(['generate_presigned_url', 'generate_presigned_post', 'get_paginator', 'get_waiter', 'can_paginate', 'close'], {}),
     },
+
+    // Archives: extracting writes files and adding reads them from disk; reading members of an
+    // archive held in memory (`ZipFile(io.BytesIO(data))`) does not touch the disk, so it is not listed.
+    'mod:zipfile': mod('zipfile', {}, { ZipFile: 'zipfile.ZipFile:class' }),
+    'zipfile.ZipFile:class': klass('zipfile.ZipFile'),
+    'zipfile.ZipFile': { library: 'zipfile', display: 'ZipFile', methods: { ...each(['extractall', 'extract', 'write'], BLOCKING), close: LIFECYCLE } },
+    'mod:tarfile': mod('tarfile', { open: { returns: 'tarfile.TarFile' } }, { TarFile: 'tarfile.TarFile:class' }),
+    'tarfile.TarFile:class': klass('tarfile.TarFile'),
+    'tarfile.TarFile': { library: 'tarfile', display: 'TarFile', methods: { ...each(['extractall', 'extract', 'add'], BLOCKING), close: LIFECYCLE } },
+
+    // Git over the network and on disk: dulwich's porcelain and GitPython.
+    'mod:dulwich.porcelain': mod('dulwich', each(['clone', 'pull', 'push', 'fetch', 'add', 'commit', 'checkout', 'reset', 'status'], BLOCKING)),
+    'mod:git': mod('git', {}, { Repo: 'git.Repo:class' }),
+    'git.Repo:class': { ...klass('git.Repo'), methods: each(['clone_from', 'init'], { ...BLOCKING, returns: 'git.Repo' }) },
+    'git.Repo': { library: 'git', display: 'Repo', methods: { ...each(['clone', 'archive'], BLOCKING) } },
   },
 };
