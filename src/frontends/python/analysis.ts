@@ -107,7 +107,10 @@ export function analyseFile(file: string, text: string, config: Config, project:
     config,
     lookups,
   };
-  entry.analysis = analysis;
+  // Without a project this is the first pass of a project analysis (or a single file): the next
+  // request brings a project and cannot reuse it, and keeping 1,000 of them costs the GC dearly.
+  if (project) entry.analysis = analysis;
+  else entry.analysis = undefined;
   return analysis;
 }
 
