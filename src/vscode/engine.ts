@@ -194,12 +194,14 @@ class Engine {
   /** The workspace files to analyse: the CLI's walk (.gitignore, node_modules…), then the excludes. */
   private select(selection: FileSelection, configs: Config[], problems: Map<string, WireConfigProblem>): { files: PoolFile[] } {
     const excluded = selection.exclude.length ? picomatch(selection.exclude, { dot: true }) : undefined;
+    const excludedWhen = selection.excludeWhen.map((w) => ({ match: picomatch(w.glob, { dot: true }), when: w.when }));
     const openTexts = new Map(selection.openTexts.map((o) => [o.file, o.text]));
     const configIndex = new Map<LoadedConfig, number>();
     const files: PoolFile[] = [];
     const folders = selection.folders.filter((f) => fs.existsSync(f));
     for (const file of collectFiles(folders, '/').files) {
       if (excluded && selection.folders.some((dir) => matchesPathOrParent(excluded, path.relative(dir, file)))) continue;
+      if (excludedWhen.some((w) => hasSibling(file, w.when) && selection.folders.some((dir) => w.match(path.relative(dir, file))))) continue;
       const loaded = this.resolver.forFile(file);
       for (const p of loaded.problems) problems.set(`${p.file}\0${p.key}\0${p.message}`, p);
       if (this.ignored(loaded, file)) continue;
@@ -226,6 +228,12 @@ class Engine {
     const match = picomatch(globs, { dot: true });
     return this.settings.folders.some((dir) => matchesPathOrParent(match, path.relative(dir, file)));
   }
+}
+
+/** VS Code's `when` of `files.exclude`: the sibling named by the pattern exists beside the file. */
+function hasSibling(file: string, when: string): boolean {
+  const base = path.basename(file, path.extname(file));
+  return fs.existsSync(path.join(path.dirname(file), when.replace(/\$\(basename\)/g, base)));
 }
 
 /** Settings and config files are merged afresh per request; equal content means equal config. */

@@ -71,6 +71,8 @@ export interface FileSelection {
   folders: string[];
   /** `files.exclude` globs that are switched on, relative to each folder. */
   exclude: string[];
+  /** `files.exclude` globs with a `when` sibling condition: `$(basename)` is the file's name without extension. */
+  excludeWhen: { glob: string; when: string }[];
   /** Open documents whose editor text differs from the disk: analysed as shown. */
   openTexts: { file: string; text: string }[];
 }

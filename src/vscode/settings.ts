@@ -47,11 +47,19 @@ export function runMode(): RunMode {
 }
 
 /** `files.exclude` patterns that are on. Patterns with a `when` clause (hide x.js next to x.ts) are not applied. */
-export function filesExclude(folder?: vscode.Uri): string[] {
+/**
+ * `files.exclude` of a folder: globs that are switched on, and globs that apply only when a sibling
+ * exists (`"**\/*.js": { "when": "$(basename).ts" }` hides compiled files next to their sources).
+ */
+export function filesExclude(folder?: vscode.Uri): { globs: string[]; when: { glob: string; when: string }[] } {
   const map = vscode.workspace.getConfiguration('files', folder).get<Record<string, unknown>>('exclude') ?? {};
-  return Object.entries(map)
-    .filter(([, v]) => v === true)
-    .map(([k]) => k);
+  const globs: string[] = [];
+  const when: { glob: string; when: string }[] = [];
+  for (const [glob, v] of Object.entries(map)) {
+    if (v === true) globs.push(glob);
+    else if (typeof v === 'object' && v !== null && typeof (v as { when?: unknown }).when === 'string') when.push({ glob, when: (v as { when: string }).when });
+  }
+  return { globs, when };
 }
 
 function strings(v: unknown): string[] {

@@ -15,10 +15,16 @@ export interface ScanSummary {
 export function workspaceSelection(): FileSelection {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const exclude = new Set<string>();
-  for (const f of folders) for (const g of filesExclude(f.uri)) exclude.add(g);
+  const excludeWhen = new Map<string, { glob: string; when: string }>();
+  for (const f of folders) {
+    const { globs, when } = filesExclude(f.uri);
+    for (const g of globs) exclude.add(g);
+    for (const w of when) excludeWhen.set(`${w.glob}\0${w.when}`, w);
+  }
   return {
     folders: folders.map((f) => f.uri.fsPath),
     exclude: [...exclude],
+    excludeWhen: [...excludeWhen.values()],
     openTexts: vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && d.isDirty).map((d) => ({ file: d.uri.fsPath, text: d.getText() })),
   };
 }

@@ -45,6 +45,24 @@ describe('Perflens: Scan Workspace', () => {
     assert.match((await api()).statusText(), /Perflens: [1-9]\d*/);
   });
 
+  it('files.exclude with a `when` sibling skips compiled files next to their sources', async () => {
+    const compiled = path.join(workspaceRoot(), 'node-service', 'src', 'compiled');
+    fs.mkdirSync(compiled, { recursive: true });
+    try {
+      for (const name of ['job.ts', 'job.js', 'only.js']) fs.writeFileSync(path.join(compiled, name), blocking);
+      await setSetting('files.exclude', { '**/*.js': { when: '$(basename).ts' } });
+      const summary = await (await api()).scanWorkspace();
+      assert.strictEqual(summary.cancelled, false);
+      const at = (name: string) => vscode.Uri.file(path.join(compiled, name));
+      await diagnosticsWhere(at('job.ts'), 'the source file scanned', (x) => x.length === 1);
+      await diagnosticsWhere(at('only.js'), 'a JS file without a .ts sibling scanned', (x) => x.length === 1);
+      assert.deepStrictEqual(perflens(at('job.js')), [], 'job.js has job.ts beside it: excluded');
+    } finally {
+      fs.rmSync(compiled, { recursive: true, force: true });
+      await setSetting('files.exclude', undefined);
+    }
+  });
+
   it('results stay until the file changes on disk, then follow it', async () => {
     const job = vscode.Uri.file(path.join(dirs.jobs, 'job.ts'));
     await diagnosticsWhere(job, 'the scanned finding', (x) => x.length === 1);
