@@ -158,7 +158,7 @@ function typescriptFixes(ctx: RuleContext, call: CallFact, loop: LoopFact): Fix[
   const fixes: Fix[] = [];
   const bulk = tsBulkWrite(syntax, call, l);
   if (bulk) return [bulk];
-  const eager = tsPrismaInclude(syntax, call, l);
+  const eager = tsPrismaInclude(syntax, call, l) ?? tsTypeormRelations(ctx.facts, syntax, call, l);
   if (eager) fixes.push(eager);
   const any = tsSqlAny(syntax, call, l);
   if (any) fixes.push(any);
@@ -277,6 +277,76 @@ function tsPrismaInclude(syntax: TsFixSyntax, call: CallFact, l: TsLoop): Fix | 
     title: `Load \`${rel}\` with \`include\` in the \`findMany\` of \`${l.iterable.text}\` (assumes the relation field is \`${rel}\`)`,
     applicability: 'unsafe',
     edits: [edit, { span: { start: from, end: to }, newText: '' }],
+  };
+}
+
+/**
+ * TypeORM eager loading: in a loop over rows that `find(…)`/`findBy(…)` loaded just before in the
+ * same block, a lookup of a row's relation by its foreign key (`repo.findOneBy({ id: post.authorId })`,
+ * `findOne({ where: { id: post.authorId } })`, `manager.findOneBy(Author, { id: post.authorId })`)
+ * becomes `relations: { author: true }` on that find (`relations: ['author']` where the file
+ * writes arrays) and `post.author` in its place; a statement that only assigned `post.author`
+ * goes (and the loop, when that was all it did). Offered only where the relation's name is known:
+ * an entity class of the file declares `authorId` and an `@ManyToOne`/`@OneToOne` property `author`.
+ */
+function tsTypeormRelations(facts: FileFacts, syntax: TsFixSyntax, call: CallFact, l: TsLoop): Fix | undefined {
+  const c = syntax.callAt(call.span);
+  const lookup = c?.method ? TS_BATCH_LOOKUPS.typeorm[c.method] : undefined;
+  if (call.effect?.library !== 'typeorm' || !c?.receiver || !c.awaitSpan || !lookup) return undefined;
+  if (!l.variable || l.isAwait || (l.kind !== 'for-of' && l.kind !== 'callback') || !/^[A-Za-z_$][\w$]*$/.test(l.iterable.text)) return undefined;
+  // `findOneBy({ id: v.relId })` / `findOne({ where: { id: v.relId } })`, after the entity on an EntityManager.
+  const optionsAt = c.args.length - 1;
+  if (optionsAt > 1 || optionsAt < 0) return undefined;
+  let criteria = c.args[optionsAt].object;
+  if (lookup.keyIn === 'where') criteria = criteria?.properties.length === 1 && criteria.properties[0].name === 'where' ? criteria.properties[0].value?.object : undefined;
+  const key = criteria?.properties.length === 1 ? criteria.properties[0] : undefined;
+  const rel = key?.name === 'id' && key.value ? new RegExp(`^${l.variable.replace(/\$/g, '\\$')}\\.([A-Za-z_$][\\w$]*)Id$`).exec(key.value.text)?.[1] : undefined;
+  if (!rel) return undefined;
+  const entity = syntax.classes.find((k) => k.properties.some((p) => p.name === `${rel}Id`) && k.properties.some((p) => p.name === rel && p.decorators.some((d) => d === 'ManyToOne' || d === 'OneToOne')));
+  if (!entity) return undefined;
+  // The rows: `const posts = await repo.find(…)` in the block of the loop.
+  const decl = syntax.declarationBefore(l.span.start, l.iterable.text);
+  const load = decl?.awaited && syntax.callAt(decl.awaited);
+  const loadFact = load && facts.calls.find((x) => x.span.start === load.span.start && x.span.end === load.span.end);
+  if (!decl?.sameBlock || !load?.receiver || !load.method || loadFact?.effect?.library !== 'typeorm' || (load.method !== 'find' && load.method !== 'findBy')) return undefined;
+  // `manager.find(Post, …)` names the entity first.
+  const entityFirst = load.args.length > 0 && !load.args[0].object && /^[A-Z][\w$]*$/.test(load.args[0].text) ? 1 : 0;
+  const options = load.args.slice(entityFirst);
+  if (options.length > 1 || (options.length === 1 && !options[0].object)) return undefined;
+  const arrays = /\brelations\s*:\s*\[/.test(syntax.text);
+  const relations = arrays ? `relations: [${syntax.quote}${rel}${syntax.quote}]` : `relations: { ${rel}: true }`;
+  const edits: TextEdit[] = [];
+  const o = options[0]?.object;
+  if (load.method === 'findBy') {
+    if (options.length !== 1) return undefined;
+    const method = { start: load.callee.span.end - load.method.length, end: load.callee.span.end };
+    edits.push({ span: method, newText: 'find' }, { span: options[0].span, newText: `{ where: ${options[0].text}, ${relations} }` });
+  } else if (!o) {
+    edits.push(entityFirst ? { span: { start: load.args[0].span.end, end: load.args[0].span.end }, newText: `, { ${relations} }` } : { span: load.argsInner, newText: `{ ${relations} }` });
+  } else {
+    if (o.multiline || o.properties.some((p) => !p.name || p.name === 'relations' || p.name === 'select' || p.name === 'loadRelationIds')) return undefined;
+    const last = o.properties[o.properties.length - 1];
+    edits.push(last ? { span: { start: last.span.end, end: last.span.end }, newText: `, ${relations}` } : { span: o.span, newText: `{ ${relations} }` });
+  }
+  // In the loop: the relation in place of the lookup; `v.rel = …` alone goes, and a loop that did only that.
+  const st = syntax.statementAt(call.span.start);
+  const assignsRel = st?.assignment?.target.text === `${l.variable}.${rel}` && st.span.start <= c.awaitSpan.start && c.awaitSpan.end <= st.span.end;
+  const drop = (from: number, end: number): TextEdit | undefined => {
+    const start = syntax.lineStart(from);
+    const nl = syntax.text.indexOf('\n', end);
+    const to = nl < 0 ? syntax.text.length : nl + 1;
+    return syntax.text.slice(start, from).trim() || syntax.text.slice(end, nl < 0 ? undefined : nl).trim() ? undefined : { span: { start, end: to }, newText: '' };
+  };
+  let inLoop: TextEdit | undefined;
+  if (assignsRel && l.kind === 'for-of' && l.bodyStatements.length === 1) inLoop = drop(l.span.start, l.span.end);
+  else if (assignsRel && l.kind === 'for-of') inLoop = drop(st!.fullStart, st!.endWithComment);
+  else if (!assignsRel) inLoop = { span: c.awaitSpan, newText: `${l.variable}.${rel}` };
+  if (!inLoop) return undefined;
+  edits.push(inLoop);
+  return {
+    title: `Load \`${rel}\` with \`relations\` in the \`find\` of \`${l.iterable.text}\` (one query with a join instead of one per row)`,
+    applicability: 'unsafe',
+    edits,
   };
 }
 
