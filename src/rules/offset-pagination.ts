@@ -4,7 +4,7 @@ import type { Fix } from '../core/finding';
 import type { OffsetFact, Span } from '../core/model';
 import type { TextEdit } from '../core/finding';
 import { isTsFixSyntax, mergeInsertions } from '../frontends/typescript/fix-syntax-api';
-import type { TsElement, TsFixSyntax } from '../frontends/typescript/fix-syntax-api';
+import type { TsElement, TsFixSyntax, TsLiteral } from '../frontends/typescript/fix-syntax-api';
 import type { Related } from '../core/finding';
 import { isPythonSyntax } from '../frontends/python/fix-syntax-api';
 import type { PythonFixSyntax } from '../frontends/python/fix-syntax-api';
@@ -73,16 +73,15 @@ async def list_posts(db: AsyncSession, after: int = 0, limit: int = 50):
       const related: Related[] = [];
       if (off.source) related.push({ span: off.source.span, message: `the offset comes from \`${off.source.name}\`` });
       const what = off.style === 'sql' ? `\`OFFSET ${shorten(off.valueText)}\`` : off.style === 'property' ? `\`${off.keyword}: ${shorten(off.valueText)}\`` : `\`${off.keyword.replace('()', `(${shorten(off.valueText)})`)}\``;
-      // The fix spelling finds the ORDER BY key; an index on it is what makes keyset pages cheap.
-      const found: { keys?: string[] } = {};
-      const fixes = fixesFor(ctx, off, found);
-      const names = found.keys?.map(sqlIndexColumn) ?? [];
+      // An index on the key is what makes keyset pages cheap. Found whether or not fixes are
+      // spelled (the editor spells them later), so that the message is the same everywhere.
+      const names = keysetKey(ctx, off)?.map(sqlIndexColumn) ?? [];
       const index = names.length > 1 || (names.length === 1 && names[0] !== 'id') ? `, with an index on \`(${names.join(', ')})\`` : '';
       ctx.report({
         message: `${what} pages with OFFSET, so each page reads and discards every row before it; page by a key (keyset pagination) instead${index}.`,
         span: off.span,
         related,
-        fixes,
+        fixes: fixesFor(ctx, off),
       });
     }
   },
@@ -97,9 +96,33 @@ function shorten(s: string): string {
 // The decision (which repair, its title and applicability) and its spelling per language live
 // here; `ctx.syntax` answers questions about the source (see core/fix-syntax.ts).
 
-/** `found.keys`: the ORDER BY key the keyset sketch pages by, when the spelling got that far (for the message). */
-function fixesFor(ctx: RuleContext, off: OffsetFact, found: { keys?: string[] }): Fix[] {
-  return ctx.spellFixes(() => (ctx.facts.language === 'python' ? pythonFixes(ctx, off, found) : typescriptFixes(ctx, off, found)));
+function fixesFor(ctx: RuleContext, off: OffsetFact): Fix[] {
+  return ctx.spellFixes(() => (ctx.facts.language === 'python' ? pythonFixes(ctx, off) : typescriptFixes(ctx, off)));
+}
+
+/**
+ * The key a keyset page would be ordered by (`id` added as tie-breaker), as far as the code shows
+ * it: the ORDER BY of raw SQL, Prisma's `orderBy` or TypeORM's `order` on one field. For the
+ * message's index hint; a failure to find it costs the hint, never the finding.
+ */
+function keysetKey(ctx: RuleContext, off: OffsetFact): string[] | undefined {
+  try {
+    const syntax = ctx.syntax;
+    if (off.style === 'sql') {
+      if (isTsFixSyntax(syntax)) return tsSqlPlan(syntax, off)?.plan.keys;
+      if (isPythonSyntax(syntax)) return pySqlPlan(syntax, off)?.plan.keys;
+      return undefined;
+    }
+    if (off.style !== 'property' || off.keyword !== 'skip' || !isTsFixSyntax(syntax)) return undefined;
+    const orderName = off.library === 'prisma' ? 'orderBy' : off.library === 'typeorm' ? 'order' : undefined;
+    const prop = orderName ? syntax.propertyAt(off.span.start) : undefined;
+    const order = prop && syntax.objectAt(prop.parent)?.properties.find((p) => p.name === orderName);
+    const only = order?.value?.object?.properties.length === 1 ? order.value.object.properties[0] : undefined;
+    if (!only?.name || !/^(asc|desc)$/i.test(only.value?.isStringLiteral ?? '')) return undefined;
+    return only.name === 'id' ? ['id'] : [only.name, 'id'];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -108,13 +131,13 @@ function fixesFor(ctx: RuleContext, off: OffsetFact, found: { keys?: string[] })
  * (the last `id` the client saw). Offered only when the offset comes from a parameter of the
  * function used nowhere else and the order is one plain key (or none); always unsafe: the API changes.
  */
-function typescriptFixes(ctx: RuleContext, off: OffsetFact, found: { keys?: string[] }): Fix[] {
+function typescriptFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
   const syntax = ctx.syntax;
   if (!isTsFixSyntax(syntax)) return [];
-  if (off.style === 'sql') return tsKeysetSql(syntax, off, found);
+  if (off.style === 'sql') return tsKeysetSql(syntax, off);
   if (!off.source) return [];
   if (off.style === 'method' && (off.library === 'knex' || off.library === 'kysely' || off.library === 'typeorm')) return tsKeysetChain(syntax, off);
-  if (off.style === 'property' && off.library === 'typeorm' && off.keyword === 'skip') return tsTypeormFindKeyset(syntax, off, found);
+  if (off.style === 'property' && off.library === 'typeorm' && off.keyword === 'skip') return tsTypeormFindKeyset(syntax, off);
   if (off.style !== 'property' || off.library !== 'prisma' || off.keyword !== 'skip') return [];
   const prop = syntax.propertyAt(off.span.start);
   const args = prop && syntax.objectAt(prop.parent);
@@ -137,7 +160,6 @@ function typescriptFixes(ctx: RuleContext, off: OffsetFact, found: { keys?: stri
     key = only.name;
     if (key !== 'id') edits.push({ span: order.value!.span, newText: `[{ ${key}: '${dir}' }, { id: '${dir}' }]` });
   }
-  found.keys = key === 'id' ? ['id'] : [key, 'id'];
   // Without an order there are no pages to speak of: order by `id`, written where `skip` was.
   const addOrder = order ? '' : `orderBy: { id: 'asc' }${sep}`;
   const type = syntax.language === 'typescript' ? (param.type ? `: ${param.type}` : '') : '';
@@ -154,25 +176,17 @@ function typescriptFixes(ctx: RuleContext, off: OffsetFact, found: { keys?: stri
 }
 
 /** Python: keyset paging sketch (`where(M.id > after)` + `order_by` + `limit`). */
-function pythonFixes(ctx: RuleContext, off: OffsetFact, found: { keys?: string[] }): Fix[] {
+function pythonFixes(ctx: RuleContext, off: OffsetFact): Fix[] {
   const syntax = ctx.syntax;
   if (!isPythonSyntax(syntax)) return [];
-  if (off.style === 'sql') return pyKeysetSql(syntax, off, found);
+  if (off.style === 'sql') return pyKeysetSql(syntax, off);
   if (!off.source) return [];
-  if (off.style === 'method' && off.library === 'sqlalchemy') return pyKeysetChain(syntax, off, found);
+  if (off.style === 'method' && off.library === 'sqlalchemy') return pyKeysetChain(syntax, off);
   return [];
 }
 
-/**
- * Raw SQL in one plain string literal, ordered by plain columns in one direction: the key's
- * condition goes before the ORDER BY (`WHERE (created_at, id) < (:after_created_at, :after_id)`,
- * `id` added as tie-breaker), the OFFSET goes, and the parameter that fed it becomes the key's
- * values: renamed to `after` for `id` ascending (its default, `0`, is a first page), else one
- * parameter per key column. Placeholders follow the statement: `:name` and `%(name)s` (the
- * binding `"skip": skip` / `skip=skip` in the function is replaced), asyncpg's `$n` (the call's
- * positional arguments), psycopg's `%s` (the tuple or list of values).
- */
-function pyKeysetSql(syntax: PythonFixSyntax, off: OffsetFact, found: { keys?: string[] }): Fix[] {
+/** The plain string literal that holds the OFFSET, and the keyset plan of its SQL. */
+function pySqlPlan(syntax: PythonFixSyntax, off: OffsetFact): { str: PyNode; content: PyNode; sql: string; plan: SqlKeysetPlan } | undefined {
   let str: PyNode | undefined = syntax.nodeAt(off.span);
   if (!str) {
     // The OFFSET keyword is inside a string literal: the innermost string that contains it.
@@ -184,15 +198,29 @@ function pyKeysetSql(syntax: PythonFixSyntax, off: OffsetFact, found: { keys?: s
     }
     str = syntax.ancestor(n, 'string');
   }
-  if (str?.type !== 'string' || str.children.some((c) => c.type === 'interpolation' || c.type === 'escape_sequence')) return [];
+  if (str?.type !== 'string' || str.children.some((c) => c.type === 'interpolation' || c.type === 'escape_sequence')) return undefined;
   const contents = str.children.filter((c) => c.type === 'string_content');
-  if (contents.length !== 1) return [];
+  if (contents.length !== 1) return undefined;
   const content = contents[0];
   const sql = syntax.src(content);
   const plan = planSqlKeyset(sql, off.span.start - content.start);
-  const fn = syntax.ancestor(str, 'function_definition');
-  if (!plan || !fn) return [];
-  found.keys = plan.keys;
+  return plan && { str, content, sql, plan };
+}
+
+/**
+ * Raw SQL in one plain string literal, ordered by plain columns in one direction: the key's
+ * condition goes before the ORDER BY (`WHERE (created_at, id) < (:after_created_at, :after_id)`,
+ * `id` added as tie-breaker), the OFFSET goes, and the parameter that fed it becomes the key's
+ * values: renamed to `after` for `id` ascending (its default, `0`, is a first page), else one
+ * parameter per key column. Placeholders follow the statement: `:name` and `%(name)s` (the
+ * binding `"skip": skip` / `skip=skip` in the function is replaced), asyncpg's `$n` (the call's
+ * positional arguments), psycopg's `%s` (the tuple or list of values).
+ */
+function pyKeysetSql(syntax: PythonFixSyntax, off: OffsetFact): Fix[] {
+  const located = pySqlPlan(syntax, off);
+  const fn = located && syntax.ancestor(located.str, 'function_definition');
+  if (!located || !fn) return [];
+  const { str, content, sql, plan } = located;
   const single = plan.keys.length === 1;
   const names = single ? ['after'] : plan.keys.map((k) => `after_${pySnake(sqlKeyName(k))}`);
   const v = plan.offsetValue.text;
@@ -312,7 +340,7 @@ function pyChainOf(syntax: PythonFixSyntax, inner: PyNode): PyChain {
  * Offered only when the sketch is complete: a LIMIT in the chain, one ascending key, and an offset
  * that is a parameter used nowhere else (else the rewrite would need decisions only a person can make).
  */
-function pyKeysetChain(syntax: PythonFixSyntax, off: OffsetFact, found: { keys?: string[] }): Fix[] {
+function pyKeysetChain(syntax: PythonFixSyntax, off: OffsetFact): Fix[] {
   const name = syntax.nodeAt(off.span, 'identifier');
   const attr = name?.parent;
   const offCall = attr?.parent;
@@ -348,7 +376,6 @@ function pyKeysetChain(syntax: PythonFixSyntax, off: OffsetFact, found: { keys?:
     }
   }
   if (!key) return [];
-  found.keys = [key];
   const where = /\.query$/.test(chain.root.type === 'call' ? syntax.src(field(chain.root, 'function') ?? chain.root) : '') ? 'filter' : 'where';
   const dot = syntax.text.lastIndexOf('.', name.start);
   const replacement = `.${where}(${key} > after)${addOrder ? `.order_by(${key})` : ''}`;
@@ -590,6 +617,19 @@ function keysetTitle(keys: string[], renamed: string, replacement = 'after'): st
   return `Page by keyset on \`${keyLabel(keys)}\` instead of OFFSET (callers must pass the last row's key: \`${renamed}\` becomes \`${replacement}\`${primary ? '' : `; add an index on \`(${names.join(', ')})\``})`;
 }
 
+/** The string or template literal that holds the OFFSET, its SQL with `${…}` masked, and the keyset plan. */
+function tsSqlPlan(syntax: TsFixSyntax, off: OffsetFact): { lit: TsLiteral; contentStart: number; masked: string; plan: SqlKeysetPlan } | undefined {
+  const lit = syntax.literalAt(off.span.start);
+  if (!lit || lit.escaped) return undefined;
+  const contentStart = lit.span.start + 1;
+  const masked = maskSubstitutions(
+    syntax.text.slice(contentStart, lit.span.end - 1),
+    lit.substitutions.map((s) => ({ start: s.span.start - contentStart, end: s.span.end - contentStart })),
+  );
+  const plan = planSqlKeyset(masked, off.span.start - contentStart);
+  return plan && { lit, contentStart, masked, plan };
+}
+
 /**
  * TS/JS raw SQL: a string or tagged template passed to a query call whose OFFSET value comes from a
  * function parameter used for nothing else. The parameter becomes `after`: the last row's `id` for
@@ -599,17 +639,10 @@ function keysetTitle(keys: string[], renamed: string, replacement = 'after'): st
  * `:name` (Sequelize replacements, Knex named bindings), `${…}` of a tagged template (Prisma
  * `$queryRaw`, `sql```).
  */
-function tsKeysetSql(syntax: TsFixSyntax, off: OffsetFact, found: { keys?: string[] }): Fix[] {
-  const lit = syntax.literalAt(off.span.start);
-  if (!lit || lit.escaped) return [];
-  const contentStart = lit.span.start + 1;
-  const masked = maskSubstitutions(
-    syntax.text.slice(contentStart, lit.span.end - 1),
-    lit.substitutions.map((s) => ({ start: s.span.start - contentStart, end: s.span.end - contentStart })),
-  );
-  const plan = planSqlKeyset(masked, off.span.start - contentStart);
-  if (!plan) return [];
-  found.keys = plan.keys;
+function tsKeysetSql(syntax: TsFixSyntax, off: OffsetFact): Fix[] {
+  const located = tsSqlPlan(syntax, off);
+  if (!located) return [];
+  const { lit, contentStart, masked, plan } = located;
   const single = plan.keys.length === 1;
   const names = plan.keys.map((k) => camel(sqlKeyName(k)));
   const values = single ? ['after'] : names.map((n) => `after.${n}`);
@@ -688,7 +721,7 @@ function tsKeysetSql(syntax: TsFixSyntax, off: OffsetFact, found: { keys?: strin
  * Only for an order on `id` alone: other keys need a tie-breaker that find options cannot express
  * as one comparison.
  */
-function tsTypeormFindKeyset(syntax: TsFixSyntax, off: OffsetFact, found: { keys?: string[] }): Fix[] {
+function tsTypeormFindKeyset(syntax: TsFixSyntax, off: OffsetFact): Fix[] {
   const prop = syntax.propertyAt(off.span.start);
   const args = prop && syntax.objectAt(prop.parent);
   if (!prop?.value || !args || !args.properties.some((p) => p.name === 'take') || args.properties.some((p) => !p.name)) return [];
@@ -697,10 +730,9 @@ function tsTypeormFindKeyset(syntax: TsFixSyntax, off: OffsetFact, found: { keys
   if (order) {
     const only = order.value?.object?.properties.length === 1 ? order.value.object.properties[0] : undefined;
     if (!only?.name) return [];
-    found.keys = only.name === 'id' ? ['id'] : [only.name, 'id'];
     if (only.name !== 'id' || !/^(asc|desc)$/i.test(only.value?.isStringLiteral ?? '')) return [];
     dir = only.value!.isStringLiteral!;
-  } else found.keys = ['id'];
+  }
   const descending = /^desc$/i.test(dir);
   const where = args.properties.find((p) => p.name === 'where');
   if (where && (!where.value?.object || where.value.object.properties.some((p) => !p.name || p.name === 'id'))) return [];
