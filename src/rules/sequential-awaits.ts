@@ -332,7 +332,9 @@ interface Chain {
 
 /** `stmt.offset(x).limit(y)` with `stmt = select(User).where(…)` → root `select(User)`, links where, offset, limit. */
 function expandChain(syntax: PythonFixSyntax, node: PyNode, depth: number): Chain | undefined {
-  if (depth > 8) return undefined;
+  // List endpoints build their select in many steps (`if q: stmt = stmt.where(…)` …): past this
+  // depth the start is unknown, but the names followed so far still identify the select.
+  if (depth > 40) return { links: [], bases: new Set(), conditional: true };
   const n = pyUnparen(node);
   if (n.type === 'identifier') {
     const assigned = assignmentBefore(syntax, n);
