@@ -39,7 +39,7 @@ export function analyzeInline(files: readonly SourceInput[], configs: readonly C
   const session = shareSession(files, configs);
   let index = new SummaryIndex(session.prepare());
   for (let round = 0; round < LINK_ROUNDS; round++) index = new SummaryIndex(session.relink(index));
-  return shareResults(files, session.finish(index));
+  return shareResults(files, session.finish(index, true, false));
 }
 
 /**

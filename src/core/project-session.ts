@@ -75,15 +75,28 @@ export class ProjectSession {
     return [...this.summaries];
   }
 
-  /** The findings of every file against the final summaries; `fixes: false` leaves fixes out (see AnalyzeInput). */
-  finish(project: ProjectIndex, fixes = true): AnalyzeResult[] {
+  /**
+   * The findings of every file against the final summaries; `fixes: false` leaves fixes out (see
+   * AnalyzeInput); `keepFacts: false` drops each file's facts once checked (the CLI needs only the
+   * findings, and facts of 1,000 files kept to the end cost the GC more than building them).
+   */
+  finish(project: ProjectIndex, fixes = true, keepFacts = true): AnalyzeResult[] {
     return this.files.map((f, i) => {
-      if (this.legacy[i]) return analyze({ file: f.file, text: f.text, config: f.config, project, fixes });
-      const facts = this.facts[i];
-      if (!facts) return { findings: [], notes: this.notes[i] };
-      linkFactsSafely(facts, project);
-      return checkFacts(facts, f.config, fixes);
+      const result = this.finishFile(f, i, project, fixes);
+      if (!keepFacts) {
+        result.facts = undefined;
+        this.facts[i] = undefined;
+      }
+      return result;
     });
+  }
+
+  private finishFile(f: ProjectFile, i: number, project: ProjectIndex, fixes: boolean): AnalyzeResult {
+    if (this.legacy[i]) return analyze({ file: f.file, text: f.text, config: f.config, project, fixes });
+    const facts = this.facts[i];
+    if (!facts) return { findings: [], notes: this.notes[i] };
+    linkFactsSafely(facts, project);
+    return checkFacts(facts, f.config, fixes);
   }
 }
 

@@ -78,7 +78,11 @@ export function forgetAnalysis(file: string): void {
   if (hit) hit.analysis = undefined;
 }
 
-export function analyseFile(file: string, text: string, config: Config, project: ProjectIndex | undefined): FileAnalysis | undefined {
+/**
+ * The analysis of a file against `project`: the kept one if its look-ups still hold, else a new one,
+ * kept for later requests when `keep` (summaries: the next linking round or the facts may reuse it).
+ */
+export function analyseFile(file: string, text: string, config: Config, project: ProjectIndex | undefined, keep = true): FileAnalysis | undefined {
   const entry = parseCached(file, text);
   if (!entry) return undefined;
   const previous = entry.analysis;
@@ -109,8 +113,8 @@ export function analyseFile(file: string, text: string, config: Config, project:
   };
   // Without a project this is the first pass of a project analysis (or a single file): the next
   // request brings a project and cannot reuse it, and keeping 1,000 of them costs the GC dearly.
-  if (project) entry.analysis = analysis;
-  else entry.analysis = undefined;
+  if (project && keep) entry.analysis = analysis;
+  else if (!project) entry.analysis = undefined;
   return analysis;
 }
 

@@ -37,7 +37,8 @@ export const pythonFrontend: Frontend = {
     const problem = parserProblem();
     if (problem) return empty([`${file}: Python analysis is not available (${problem}); skipped`]);
     try {
-      const a = analyseFile(file, text, config, project);
+      // Facts are the last request in a project analysis: a new analysis made for them is not kept.
+      const a = analyseFile(file, text, config, project, false);
       if (!a) return empty([`${file}: the Python parser could not read the file; skipped`]);
       const notes: string[] = [];
       if (a.parsed.hasError) {
