@@ -5,7 +5,9 @@
  * .bench/python-services/<owner>__<repo>/ (git-ignored; see bench/python-services.md), each with a
  * labels.json of the instances a person found by reading the code.
  *
- *   node bench/python-services.js [--half tune|kept-aside] [--verbose]
+ *   node bench/python-services.js [--half tune|kept-aside] [--verbose] [--perflens path/to/bin/perflens.js]
+ *
+ * `--perflens` scores another build (e.g. a worktree of an older commit) on the same labels.
  *
  * A finding is real when it matches a label of the same rule and file: on the label's line, or,
  * for a sequential-awaits group, when the label's line lies inside the group. Findings on lines
@@ -25,6 +27,7 @@ function main() {
   const args = process.argv.slice(2);
   const half = valueOf(args, '--half');
   const verbose = args.includes('--verbose');
+  const bin = path.resolve(valueOf(args, '--perflens') ?? path.join(ROOT, 'bin', 'perflens.js'));
   const list = JSON.parse(fs.readFileSync(path.join(__dirname, 'python-services.json'), 'utf8')).services;
   const totals = new Map();
   for (const service of list) {
@@ -36,7 +39,7 @@ function main() {
       continue;
     }
     const labels = JSON.parse(fs.readFileSync(labelsFile, 'utf8'));
-    const findings = check(dir);
+    const findings = check(bin, dir);
     const score = compare(findings, labels.instances ?? [], labels.doubtful ?? []);
     console.log(`\n${service.repo} (${service.half})`);
     printTable(score.perRule);
@@ -60,8 +63,8 @@ function valueOf(args, flag) {
 }
 
 /** Runs the CLI on one service folder; findings with paths relative to that folder. */
-function check(dir) {
-  const res = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'perflens.js'), 'check', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+function check(bin, dir) {
+  const res = spawnSync(process.execPath, [bin, 'check', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (res.status === 2 || !res.stdout) throw new Error(`perflens failed on ${dir}: ${res.stderr}`);
   return JSON.parse(res.stdout).findings.map((f) => ({ ...f, file: f.file.split(path.sep).join('/') }));
 }
