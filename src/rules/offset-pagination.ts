@@ -293,12 +293,13 @@ function pyKeysetSql(syntax: PythonFixSyntax, off: OffsetFact): Fix[] {
     if (!defaultValue || syntax.src(defaultValue) === '0') edits.push({ span: { start: paramName.start, end: paramName.end }, newText: 'after' });
     else edits.push({ span: { start: param.start, end: param.end }, newText: `after${type ? `: ${syntax.src(type)}` : ''} = 0` });
   } else {
-    // Keys have no default: the caller passes the last row's. A default is kept (as None) only
-    // where an earlier positional parameter has one (Python requires it).
+    // Keys have no default: the caller passes the last row's. Where Python would require one (an
+    // earlier positional parameter has a default), no rewrite: `None` would compare as NULL and
+    // silently make the first page empty.
     const before = params.slice(0, params.indexOf(param));
     const positional = before.findIndex((p) => p.type === 'list_splat_pattern' || p.type === 'keyword_separator' || syntax.src(p) === '*') < 0;
-    const needsDefault = positional && before.some((p) => /default_parameter$/.test(p.type));
-    edits.push({ span: { start: param.start, end: param.end }, newText: names.map((x) => (needsDefault ? `${x}=None` : x)).join(', ') });
+    if (positional && before.some((p) => /default_parameter$/.test(p.type))) return [];
+    edits.push({ span: { start: param.start, end: param.end }, newText: names.join(', ') });
   }
   return [{ title: keysetTitle(plan.keys, syntax.src(paramName), single && !plan.descending ? 'after' : names.join('`, `')), applicability: 'unsafe', edits }];
 }
