@@ -42,7 +42,6 @@ const MAX_DEPTH = 12;
 export class Resolver {
   private readonly memo = new Map<PyNode, Value>();
   private readonly active = new Set<unknown>();
-  private readonly scopeMemo = new Map<PyNode, Scope>();
 
   constructor(
     readonly file: string,
@@ -61,14 +60,14 @@ export class Resolver {
 
   /** The scope an expression is evaluated in. */
   scopeFor(node: PyNode): Scope {
-    const cached = this.scopeMemo.get(node);
+    const cached = this.tree.nodeScope.get(node);
     if (cached) return cached;
     let child = node;
     let p = node.parent;
     let result = this.tree.module;
     const path: PyNode[] = [];
     while (p) {
-      const known = this.scopeMemo.get(p);
+      const known = this.tree.nodeScope.get(p);
       if (known && !this.tree.scopeOf.has(p)) {
         result = known;
         break;
@@ -86,9 +85,9 @@ export class Resolver {
       child = p;
       p = p.parent;
     }
-    this.scopeMemo.set(node, result);
+    this.tree.nodeScope.set(node, result);
     // Nodes between this one and the scope owner share its scope (scope owners themselves differ).
-    for (const q of path) if (!this.tree.scopeOf.has(q)) this.scopeMemo.set(q, result);
+    for (const q of path) if (!this.tree.scopeOf.has(q)) this.tree.nodeScope.set(q, result);
     return result;
   }
 

@@ -15,8 +15,9 @@ export function buildSummary(a: FileAnalysis): FileSummary {
   const module = r.tree.module;
   const exports: Record<string, ExportSummary> = {};
   const classes: Record<string, Record<string, FunctionSummary>> = {};
+  const memo = new Map<ClassInfo, Record<string, FunctionSummary>>();
   for (const cls of r.tree.classes) {
-    if (cls.outer === module && cls.name) classes[cls.name] = classMethods(a, cls, 0);
+    if (cls.outer === module && cls.name) classes[cls.name] = classMethods(a, cls, 0, memo);
   }
   for (const [name, bindings] of module.bindings) {
     // The last module-level binding wins, as at import time.
@@ -63,15 +64,31 @@ function exportOf(v: Value): ExportSummary | undefined {
 }
 
 /** Methods of a class, own first, then inherited from bases in this file or other project files. */
-export function classMethods(a: FileAnalysis, cls: ClassInfo, depth: number): Record<string, FunctionSummary> {
+export function classMethods(a: FileAnalysis, cls: ClassInfo, depth: number, memo = new Map<ClassInfo, Record<string, FunctionSummary>>()): Record<string, FunctionSummary> {
+  return inherited(a, cls, depth, memo).methods;
+}
+
+/**
+ * `classMethods`, remembering per class what did not reach the depth limit (a class with many
+ * subclasses in one file was walked again for each of them); `truncated` results depend on the
+ * depth they were asked at, so they are not remembered.
+ */
+function inherited(a: FileAnalysis, cls: ClassInfo, depth: number, memo: Map<ClassInfo, Record<string, FunctionSummary>>): { methods: Record<string, FunctionSummary>; truncated: boolean } {
+  const known = memo.get(cls);
+  if (known) return { methods: known, truncated: false };
   const out: Record<string, FunctionSummary> = {};
-  if (depth > 8) return out;
+  if (depth > 8) return { methods: out, truncated: true };
+  let truncated = false;
   const r = a.resolver;
   for (const base of [...cls.bases].reverse()) {
     const bv = r.baseValue(base, 0);
-    if (bv.kind === 'class' && bv.cls !== cls) Object.assign(out, classMethods(a, bv.cls, depth + 1));
-    else if (bv.kind === 'projectClass') Object.assign(out, bv.methods);
+    if (bv.kind === 'class' && bv.cls !== cls) {
+      const from = inherited(a, bv.cls, depth + 1, memo);
+      truncated ||= from.truncated;
+      Object.assign(out, from.methods);
+    } else if (bv.kind === 'projectClass') Object.assign(out, bv.methods);
   }
   for (const [name, fn] of cls.methods) out[name] = a.calls.summaryOf(fn);
-  return out;
+  if (!truncated) memo.set(cls, out);
+  return { methods: out, truncated };
 }
