@@ -38,6 +38,29 @@ describe('offset-pagination: index hint in the message', function () {
       index: '(name, id)',
     },
     {
+      name: 'SQLAlchemy .order_by(Post.created_at.desc())',
+      ext: 'py',
+      text: `from sqlalchemy import select\nfrom sqlalchemy.ext.asyncio import AsyncSession\n\n\nasync def posts(db: AsyncSession, skip: int = 0, limit: int = 20):\n    return (await db.scalars(select(Post).order_by(Post.created_at.desc()).offset(skip).limit(limit))).all()\n`,
+      index: '(created_at, id)',
+    },
+    {
+      name: 'SQLAlchemy .order_by(desc(Post.published_at))',
+      ext: 'py',
+      text: `from sqlalchemy import desc, select\nfrom sqlalchemy.ext.asyncio import AsyncSession\n\n\nasync def posts(db: AsyncSession, skip: int = 0):\n    return (await db.scalars(select(Post).order_by(desc(Post.published_at)).offset(skip).limit(20))).all()\n`,
+      index: '(published_at, id)',
+    },
+    {
+      name: 'SQLAlchemy .order_by(Post.id)',
+      ext: 'py',
+      text: `from sqlalchemy import select\nfrom sqlalchemy.ext.asyncio import AsyncSession\n\n\nasync def posts(db: AsyncSession, skip: int = 0):\n    return (await db.scalars(select(Post).order_by(Post.id).offset(skip).limit(20))).all()\n`,
+    },
+    {
+      name: 'Knex .orderBy(\'created_at\', \'desc\')',
+      ext: 'ts',
+      text: `import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport async function list(offset: number) {\n  return db('orders').orderBy('created_at', 'desc').limit(20).offset(offset);\n}\n`,
+      index: '(created_at, id)',
+    },
+    {
       name: 'an ORDER BY expression (no key to index)',
       ext: 'py',
       text: `import asyncpg\n\n\nasync def users(pool: asyncpg.Pool, offset: int):\n    return await pool.fetch("SELECT * FROM users ORDER BY lower(email) LIMIT 50 OFFSET $1", offset)\n`,

@@ -62,7 +62,7 @@ async def list_posts(db: AsyncSession, after: int = 0, limit: int = 50):
     return (await db.scalars(select(Post).where(Post.id > after).order_by(Post.id).limit(limit))).all()`,
     },
     fixSafety: [
-      'Keyset pagination changes the API — clients pass the last key they saw instead of a page number — so the rewrite is always unsafe, and its title says which parameter becomes the key. The keyset needs an index on its columns: when the ORDER BY of raw SQL, a Prisma `orderBy` or a TypeORM `order` is on a key other than `id` alone, the message names the index to add (`(created_at, id)`), and so do the titles of the raw-SQL and Prisma rewrites.',
+      'Keyset pagination changes the API — clients pass the last key they saw instead of a page number — so the rewrite is always unsafe, and its title says which parameter becomes the key. The keyset needs an index on its columns: when the ORDER BY of raw SQL, a Prisma `orderBy`, a TypeORM `order`, a Knex/Kysely/QueryBuilder `.orderBy(…)` or a SQLAlchemy `.order_by(…)` is on one key other than `id`, the message names the index to add (`(created_at, id)`), and so do the titles of the raw-SQL and Prisma rewrites.',
       'TypeScript/JavaScript: for Prisma `skip: f(page)` fed by a parameter of the function that nothing else reads, the sketch pages with `cursor: { id: after }` and `skip: 1` past the cursor (`skip: 0` on the first page), keeps the ORDER BY and adds `id` as its tie-breaker (`orderBy: [{ createdAt: \'desc\' }, { id: \'desc\' }]`, or `orderBy: { id: \'asc\' }` when there was none), and turns the parameter into `after`, the last `id` the client saw (optional when it can be). TypeORM find options ordered by `id` alone (or not ordered) get `where: { …, id: MoreThan(after) }` (`LessThan` for DESC) in place of `skip`, the operator imported from `typeorm`. A Knex or Kysely chain ordered by `id` ascending with a `limit` gets `.where(\'id\', \'>\', after)` in place of `.offset(…)`, the parameter becoming `after = 0` (the first page); a TypeORM QueryBuilder ordered by `alias.id` gets `.andWhere(\'alias.id > :after\', { after })` the same way. Raw SQL in a string or tagged template passed to a query call, ordered by plain columns in one direction and ending in LIMIT/OFFSET, gets the key condition before its ORDER BY — `WHERE (created_at, id) < ($3, $4)` (DESC → `<`, ASC → `>`; `id > $n` for `id` alone), ANDed to an existing WHERE (parenthesised when it has an OR), `id` added to the ORDER BY as tie-breaker — and loses its OFFSET; the values follow the statement’s placeholders: `$n` (the OFFSET’s number is reused, new ones follow the highest), `?` (moved to where the condition is), `:name` replacements (Sequelize, Knex named bindings) and `${…}` of a tagged template (Prisma `$queryRaw`, the Kysely `sql` tag). The parameter that only fed the offset becomes `after`: the last `id` for a key on `id`, else the last row’s key as an object (`after.createdAt, after.id`). No rewrite for mixed directions, expressions, `NULLS`/`COLLATE`, GROUP BY, DISTINCT, UNION or a CTE, a plain template literal (its `${…}` splice text into the SQL), SQL held in a variable, or an offset that reads more than one otherwise unused parameter: each needs a decision the code does not show.',
       'Python: for a SQLAlchemy `.offset(skip)` in a chain with a `limit` and one ascending `order_by` key (or a `select(M)` without an order, then paged by `M.id`), the sketch replaces `.offset(skip)` with `.where(key > after)` and renames the parameter `skip` to `after`, the last key the client saw; it is offered only when that parameter feeds nothing else. Raw SQL in one plain string (`text("…")`, asyncpg, psycopg, `databases`) ordered by plain columns in one direction gets the same key condition as in TypeScript — `… WHERE (created_at, id) < (:after_created_at, :after_id) ORDER BY created_at DESC, id DESC LIMIT …` — with the placeholders it uses: `:name` and `%(name)s` (the binding `"skip": skip` or `skip=skip` is replaced), asyncpg `$n` (the call’s positional arguments) and psycopg `%s` (the tuple or list of values). The parameter becomes `after` for `id` ascending (default `0`, the first page), else one parameter per key column (`after_created_at, after_id`, without a default unless an earlier parameter has one). f-strings, concatenated strings and the shapes listed for TypeScript get no rewrite.',
     ].join('\n\n'),
@@ -113,6 +113,11 @@ function keysetKey(ctx: RuleContext, off: OffsetFact): string[] | undefined {
       if (isPythonSyntax(syntax)) return pySqlPlan(syntax, off)?.plan.keys;
       return undefined;
     }
+    if (off.style === 'method') {
+      if (isTsFixSyntax(syntax)) return tsChainKey(syntax, off);
+      if (isPythonSyntax(syntax)) return pyChainKey(syntax, off);
+      return undefined;
+    }
     if (off.style !== 'property' || off.keyword !== 'skip' || !isTsFixSyntax(syntax)) return undefined;
     const orderName = off.library === 'prisma' ? 'orderBy' : off.library === 'typeorm' ? 'order' : undefined;
     const prop = orderName ? syntax.propertyAt(off.span.start) : undefined;
@@ -123,6 +128,39 @@ function keysetKey(ctx: RuleContext, off: OffsetFact): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** With `id` as tie-breaker: the key a keyset page orders by. */
+function withTieBreaker(column: string | undefined): string[] | undefined {
+  if (!column || !/^[A-Za-z_][\w$]*$/.test(column)) return undefined;
+  return column === 'id' ? ['id'] : [column, 'id'];
+}
+
+/** Knex / Kysely / TypeORM QueryBuilder: the one `.orderBy('created_at', …)` of the chain. */
+function tsChainKey(syntax: TsFixSyntax, off: OffsetFact): string[] | undefined {
+  const orders = syntax.chainAround(off.span.start)?.links.filter((l) => l.name === 'orderBy') ?? [];
+  const arg = orders.length === 1 ? orders[0].args[0]?.text : undefined;
+  if (!arg || !/^['"][^'"]*['"]$/.test(arg)) return undefined;
+  return withTieBreaker(arg.slice(1, -1).split('.').pop());
+}
+
+/** SQLAlchemy: the one `.order_by(M.created_at)` (or `.desc()`, `desc(M.created_at)`) of the chain. */
+function pyChainKey(syntax: PythonFixSyntax, off: OffsetFact): string[] | undefined {
+  const offCall = syntax.nodeAt(off.span, 'identifier')?.parent?.parent;
+  if (offCall?.type !== 'call') return undefined;
+  const orders = pyChainOf(syntax, offCall).methods.filter((m) => m.name === 'order_by');
+  const keys = orders.length === 1 ? pyArgList(field(orders[0].call, 'arguments')) : [];
+  if (keys.length !== 1) return undefined;
+  let k: PyNode | undefined = keys[0];
+  // `M.k.desc()` / `M.k.asc()` and `desc(M.k)` / `asc(M.k)`.
+  if (k.type === 'call') {
+    const fn = field(k, 'function');
+    const inner = pyArgList(field(k, 'arguments'));
+    if (fn?.type === 'attribute' && inner.length === 0 && /^(asc|desc)$/.test(syntax.src(field(fn, 'attribute') ?? fn))) k = field(fn, 'object');
+    else if (fn && /^(sa\.|sqlalchemy\.)?(asc|desc)$/.test(syntax.src(fn)) && inner.length === 1) k = inner[0];
+    else return undefined;
+  }
+  return k?.type === 'attribute' ? withTieBreaker(syntax.src(field(k, 'attribute') ?? k)) : undefined;
 }
 
 /**
