@@ -29,6 +29,7 @@ const ROOT = path.resolve(__dirname, '..');
 const SCRATCH = path.join(ROOT, '.bench', 'python');
 const PERFLENS_BIN = path.join(ROOT, 'bin', 'perflens.js');
 const RUFF_CHECK = path.join(__dirname, 'ruff-wasm-check.js');
+const PARSE_ONLY = path.join(__dirname, 'python-parse-only.js');
 const RUFF_SELECT = ['ASYNC', 'PERF'];
 
 /**
@@ -168,6 +169,11 @@ async function compareOnCorpus(corpus) {
   const lOut = parseJson(liftoff.stdout);
   if (lOut && rOut && lOut.files.length === rOut.files.length && lOut.diagnostics.length === rOut.diagnostics.length) row.ruffLiftoff = liftoff;
   else row.caveats.push(`ruff with \`--liftoff-only\` exited ${liftoff.code} with a different report: ${firstLine(liftoff.stderr || liftoff.stdout)}`);
+  // The floor: the mandated parser (web-tree-sitter + tree-sitter-python) alone over the same files.
+  const parseOnly = await measure('parse-only', [PARSE_ONLY, '.'], corpus.dir);
+  const floor = parseJson(parseOnly.stdout);
+  if (floor && floor.files === files.length) row.parseOnly = { ...parseOnly, parseMs: floor.parseMs };
+  else row.caveats.push(`python-parse-only exited ${parseOnly.code} without a report for every file: ${firstLine(parseOnly.stderr || parseOnly.stdout)}`);
   if (!rOut || !Array.isArray(rOut.files)) {
     row.caveats.push(`ruff-wasm-check exited ${ruff.code} without a JSON report: ${firstLine(ruff.stderr || ruff.stdout)}`);
   } else {
@@ -243,10 +249,11 @@ async function pythonSection({ quick = process.argv.includes('--quick'), standal
   const ratio = (tool, r) => (tool && r.perflensFiles !== undefined && r.ruffFiles !== undefined ? `${(tool.wallMs / r.perflens.wallMs).toFixed(2)}×` : '–');
   say(`(d) real Python code bases (Debian packages): perflens check (all rules) vs Ruff ${ruffVersion} wasm (${RUFF_SELECT.join(' + ')}), whole-process wall time`);
   say('    (perflens picks worker threads itself from 200 files on; "1-thread" is PERFLENS_WORKERS=0. "liftoff" is Ruff under');
-  say("    `node --liftoff-only`: without V8's background optimisation of its 10 MB wasm module, which Node waits for at exit)");
+  say("    `node --liftoff-only`: without V8's background optimisation of its 10 MB wasm module, which Node waits for at exit;");
+  say('    "parse-only" is web-tree-sitter parsing the same files and nothing else, the floor under perflens, with the time inside it)');
   say(
     table(
-      ['corpus', 'files', 'lines', 'perflens ms', '1-thread ms', 'ruff ms', 'ruff/perflens', 'ruff liftoff ms', 'liftoff/perflens'],
+      ['corpus', 'files', 'lines', 'perflens ms', '1-thread ms', 'ruff ms', 'ruff/perflens', 'ruff liftoff ms', 'liftoff/perflens', 'parse-only ms (parsing)'],
       rows.map((r) => [
         r.label,
         n(r.files),
@@ -257,6 +264,7 @@ async function pythonSection({ quick = process.argv.includes('--quick'), standal
         ratio(r.ruff, r),
         ms(r.ruffLiftoff?.wallMs),
         ratio(r.ruffLiftoff, r),
+        r.parseOnly ? `${ms(r.parseOnly.wallMs)} (${ms(r.parseOnly.parseMs)})` : '–',
       ]),
     ),
   );
@@ -264,13 +272,14 @@ async function pythonSection({ quick = process.argv.includes('--quick'), standal
   say('    CPU time (user + system, all threads) and peak RSS of the same runs');
   say(
     table(
-      ['corpus', 'perflens CPU ms', '1-thread CPU ms', 'ruff CPU ms', 'liftoff CPU ms', 'perflens RSS', '1-thread RSS', 'ruff RSS', 'liftoff RSS'],
+      ['corpus', 'perflens CPU ms', '1-thread CPU ms', 'ruff CPU ms', 'liftoff CPU ms', 'parse-only CPU ms', 'perflens RSS', '1-thread RSS', 'ruff RSS', 'liftoff RSS'],
       rows.map((r) => [
         r.label,
         ms(r.perflens?.cpuMs),
         ms(r.perflensSingle?.cpuMs),
         ms(r.ruff?.cpuMs),
         ms(r.ruffLiftoff?.cpuMs),
+        ms(r.parseOnly?.cpuMs),
         mb(r.perflens?.peakKb),
         mb(r.perflensSingle?.peakKb),
         mb(r.ruff?.peakKb),
