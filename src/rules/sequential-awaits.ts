@@ -195,8 +195,16 @@ function reportOneQueryReads(ctx: RuleContext): void {
   if (awaitedCalls.length < 2) return;
   const syntax = ctx.syntax;
   if (!isPythonSyntax(syntax)) return;
+  awaitedCalls.sort((a, b) => a.span.start - b.span.start);
+  const assignments = new Map<PyNode, Assignment[]>();
+  const nodes = callNodes(syntax, awaitedCalls);
   for (const block of facts.blocks) {
-    for (const run of sessionRuns(syntax, block.statements, awaitedCalls)) {
+    // Only the reads inside this block's span: blocks are many, reads few.
+    const from = firstAtOrAfter(awaitedCalls, block.span.start);
+    let to = from;
+    while (to < awaitedCalls.length && awaitedCalls[to].span.start < block.span.end) to++;
+    if (to - from < 2) continue;
+    for (const run of sessionRuns(syntax, block.statements, awaitedCalls.slice(from, to), nodes, assignments)) {
       for (const group of oneQueryGroups(run)) {
         const first = group.members[0].stmt.span;
         const last = group.members[group.members.length - 1].stmt.span;
@@ -215,7 +223,51 @@ function reportOneQueryReads(ctx: RuleContext): void {
  * Consecutive statements of a block that each await one read on the same session, none using
  * what an earlier one produced. Guards, other awaits and writes end a run.
  */
-function sessionRuns(syntax: PythonFixSyntax, statements: StatementFact[], calls: CallFact[]): SessionRead[][] {
+function firstAtOrAfter(calls: CallFact[], pos: number): number {
+  let lo = 0;
+  let hi = calls.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (calls[mid].span.start < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The `call` nodes of the given call facts: a descent by position (children are in source order), not a walk of the tree. */
+function callNodes(syntax: PythonFixSyntax, calls: CallFact[]): Map<CallFact, PyNode> {
+  const out = new Map<CallFact, PyNode>();
+  for (const c of calls) {
+    let n: PyNode = syntax.root;
+    for (let depth = 0; depth < 10_000; depth++) {
+      if (n.start === c.span.start && n.end === c.span.end && n.type === 'call') {
+        out.set(c, n);
+        break;
+      }
+      const kids = n.children;
+      let lo = 0;
+      let hi = kids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (kids[mid].end <= c.span.start) lo = mid + 1;
+        else hi = mid;
+      }
+      // The first child ending after the start; a zero-width or unnamed one may precede the real container.
+      let next: PyNode | undefined;
+      for (let i = lo; i < kids.length && kids[i].start <= c.span.start; i++) {
+        if (kids[i].named && kids[i].start <= c.span.start && c.span.end <= kids[i].end && kids[i].end > kids[i].start) {
+          next = kids[i];
+          break;
+        }
+      }
+      if (!next) break;
+      n = next;
+    }
+  }
+  return out;
+}
+
+function sessionRuns(syntax: PythonFixSyntax, statements: StatementFact[], calls: CallFact[], nodes: Map<CallFact, PyNode>, assignments: Map<PyNode, Assignment[]>): SessionRead[][] {
   const runs: SessionRead[][] = [];
   let run: SessionRead[] = [];
   let tainted = new Set<string>();
@@ -224,20 +276,69 @@ function sessionRuns(syntax: PythonFixSyntax, statements: StatementFact[], calls
     run = [];
     tainted = new Set();
   };
-  for (const stmt of statements) {
-    const call = stmt.await || stmt.otherAwait ? onlyAwaitedRead(syntax, stmt, calls) : undefined;
+  // Only the statements from the one holding the first read to the one holding the last.
+  const first = statementIndex(statements, calls[0].span.start);
+  const last = statementIndex(statements, calls[calls.length - 1].span.start);
+  if (first < 0 || last <= first) return [];
+  for (let i = first; i <= last; i++) {
+    const stmt = statements[i];
+    const call = stmt.await || stmt.otherAwait ? onlyAwaitedRead(syntax, stmt, calls, nodes) : undefined;
     if (!call) {
       if (stmt.await || stmt.otherAwait || stmt.exits) flush();
       else if (stmt.namesRead.some((n) => tainted.has(n))) for (const n of stmt.namesWritten) tainted.add(n);
       continue;
     }
     if (run.length && (run[0].call.connectionKey !== call.connectionKey || stmt.namesRead.some((n) => tainted.has(n)))) flush();
-    const node = syntax.nodeAt(call.span, 'call');
-    run.push({ stmt, call, shape: node ? readShape(syntax, node) : { kind: 'other' } });
+    run.push({ stmt, call, shape: { kind: 'other' } });
     for (const n of stmt.namesWritten) tainted.add(n);
   }
   flush();
-  return runs;
+  // Reading shapes from the source costs; only runs that facts say could hold a pair pay for it.
+  const worth = runs.filter(mayBeOneQuery);
+  for (const r of worth) {
+    for (const m of r) {
+      const node = nodes.get(m.call);
+      if (node) m.shape = readShape(syntax, node, assignments);
+    }
+  }
+  return worth;
+}
+
+/** The index of the statement whose span holds `pos`, or of the first one after it; -1 past the end. */
+function statementIndex(statements: StatementFact[], pos: number): number {
+  let lo = 0;
+  let hi = statements.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (statements[mid].span.end <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < statements.length ? lo : -1;
+}
+
+/**
+ * From the facts alone: two `get`s of one model, two executions reading one model, or a count
+ * (`select(func.count())…`, whose resource is `func`) beside another execution.
+ */
+function mayBeOneQuery(run: SessionRead[]): boolean {
+  const gets = new Set<string>();
+  const executes = new Set<string>();
+  let counts = 0;
+  let executions = 0;
+  for (const m of run) {
+    const method = m.call.calleeText.slice(m.call.calleeText.lastIndexOf('.') + 1);
+    const resource = m.call.resource ?? '';
+    if (method === 'get') {
+      if (gets.has(resource)) return true;
+      gets.add(resource);
+    } else if (EXECUTE_METHODS.has(method)) {
+      executions++;
+      if (resource === 'func' || resource === '') counts++;
+      else if (executes.has(resource)) return true;
+      else executes.add(resource);
+    }
+  }
+  return counts > 0 && executions >= 2;
 }
 
 /**
@@ -245,12 +346,14 @@ function sessionRuns(syntax: PythonFixSyntax, statements: StatementFact[], calls
  * `rows = (await db.execute(stmt)).scalars().all()`. Not inside a comprehension, lambda or
  * conditional expression, and not in an if/with/for statement.
  */
-function onlyAwaitedRead(syntax: PythonFixSyntax, stmt: StatementFact, calls: CallFact[]): CallFact | undefined {
-  const inside = calls.filter((c) => c.span.start >= stmt.span.start && c.span.end <= stmt.span.end);
+function onlyAwaitedRead(syntax: PythonFixSyntax, stmt: StatementFact, calls: CallFact[], nodes: Map<CallFact, PyNode>): CallFact | undefined {
+  const from = firstAtOrAfter(calls, stmt.span.start);
+  const inside: CallFact[] = [];
+  for (let i = from; i < calls.length && calls[i].span.start < stmt.span.end; i++) if (calls[i].span.end <= stmt.span.end) inside.push(calls[i]);
   if (inside.length !== 1) return undefined;
   const call = inside[0];
   if (stmt.await) return stmt.await.callId === call.id ? call : undefined;
-  const node = syntax.nodeAt(call.span, 'call');
+  const node = nodes.get(call);
   const top = node ? syntax.statementOf(node) : undefined;
   if (!node || !top || top.type !== 'expression_statement' || top.start !== stmt.span.start) return undefined;
   // Exactly one await in the statement, and it is this call's (an explicit stack: statements may nest deeply).
@@ -302,7 +405,13 @@ function oneQueryGroups(run: SessionRead[]): { members: SessionRead[]; message: 
   return out.sort((a, b) => a.members[0].stmt.span.start - b.members[0].stmt.span.start);
 }
 
-function readShape(syntax: PythonFixSyntax, call: PyNode): ReadShape {
+interface Assignment {
+  node: PyNode;
+  name: string;
+  value: PyNode;
+}
+
+function readShape(syntax: PythonFixSyntax, call: PyNode, assignments: Map<PyNode, Assignment[]>): ReadShape {
   const callee = pyField(call, 'function');
   if (!callee || callee.type !== 'attribute') return { kind: 'other' };
   const method = syntax.src(pyField(callee, 'attribute') ?? callee);
@@ -315,9 +424,9 @@ function readShape(syntax: PythonFixSyntax, call: PyNode): ReadShape {
     return { kind: 'other' };
   }
   if (!EXECUTE_METHODS.has(method) || !args.positional[0]) return { kind: 'other' };
-  const chain = expandChain(syntax, args.positional[0], 0);
+  const chain = expandChain(syntax, args.positional[0], 0, assignments);
   if (!chain) return { kind: 'other' };
-  return selectBy(syntax, chain) ?? countOf(syntax, chain) ?? pageOf(chain) ?? { kind: 'other' };
+  return selectBy(syntax, chain) ?? countOf(syntax, chain, assignments) ?? pageOf(chain) ?? { kind: 'other' };
 }
 
 interface Chain {
@@ -331,16 +440,16 @@ interface Chain {
 }
 
 /** `stmt.offset(x).limit(y)` with `stmt = select(User).where(…)` → root `select(User)`, links where, offset, limit. */
-function expandChain(syntax: PythonFixSyntax, node: PyNode, depth: number): Chain | undefined {
+function expandChain(syntax: PythonFixSyntax, node: PyNode, depth: number, assignments: Map<PyNode, Assignment[]>): Chain | undefined {
   // List endpoints build their select in many steps (`if q: stmt = stmt.where(…)` …): past this
   // depth the start is unknown, but the names followed so far still identify the select.
   if (depth > 40) return { links: [], bases: new Set(), conditional: true };
   const n = pyUnparen(node);
   if (n.type === 'identifier') {
-    const assigned = assignmentBefore(syntax, n);
+    const assigned = assignmentBefore(syntax, n, assignments);
     const key = `${syntax.src(n)}@${assigned ? assigned.value.start : '?'}`;
     if (!assigned) return { links: [], bases: new Set([key]), conditional: false };
-    const inner = expandChain(syntax, assigned.value, depth + 1);
+    const inner = expandChain(syntax, assigned.value, depth + 1, assignments);
     if (!inner) return undefined;
     inner.bases.add(key);
     if (assigned.conditional) inner.conditional = true;
@@ -351,33 +460,44 @@ function expandChain(syntax: PythonFixSyntax, node: PyNode, depth: number): Chai
   if (callee?.type === 'identifier') return { root: n, links: [], bases: new Set(), conditional: false };
   if (callee?.type !== 'attribute') return undefined;
   const obj = pyField(callee, 'object');
-  const inner = obj ? expandChain(syntax, obj, depth + 1) : undefined;
+  const inner = obj ? expandChain(syntax, obj, depth + 1, assignments) : undefined;
   if (!inner) return undefined;
   inner.links.push({ name: syntax.src(pyField(callee, 'attribute') ?? callee), call: n });
   return inner;
 }
 
 /** The value of the last `name = value` in the same function before `id`, and whether it sits in another block. */
-function assignmentBefore(syntax: PythonFixSyntax, id: PyNode): { value: PyNode; conditional: boolean } | undefined {
+function assignmentBefore(syntax: PythonFixSyntax, id: PyNode, assignments: Map<PyNode, Assignment[]>): { value: PyNode; conditional: boolean } | undefined {
   const name = syntax.src(id);
   const fn = syntax.ancestor(id, 'function_definition');
   if (!fn) return undefined;
-  const useBlock = syntax.statementOf(id)?.parent;
-  let best: PyNode | undefined;
+  let best: Assignment | undefined;
+  for (const a of assignmentsOf(syntax, fn, assignments)) {
+    if (a.node.start >= id.start) break;
+    if (a.node.end <= id.start && a.name === name) best = a;
+  }
+  if (!best) return undefined;
+  return { value: best.value, conditional: syntax.statementOf(best.node)?.parent !== syntax.statementOf(id)?.parent };
+}
+
+/** `name = value` assignments of a function (not of nested functions or classes), in source order; computed once per function. */
+function assignmentsOf(syntax: PythonFixSyntax, fn: PyNode, cache: Map<PyNode, Assignment[]>): Assignment[] {
+  const cached = cache.get(fn);
+  if (cached) return cached;
+  const out: Assignment[] = [];
   for (const stack = [fn]; stack.length; ) {
     const n = stack.pop()!;
-    if (n.start >= id.start) continue;
     if (n !== fn && (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition')) continue;
-    if (n.type === 'assignment' && n.end <= id.start) {
+    if (n.type === 'assignment') {
       const left = pyField(n, 'left');
-      const right = pyField(n, 'right');
-      if (left?.type === 'identifier' && right && syntax.src(left) === name && (!best || n.start > best.start)) best = n;
+      const value = pyField(n, 'right');
+      if (left?.type === 'identifier' && value) out.push({ node: n, name: syntax.src(left), value });
     }
     for (const c of n.children) stack.push(c);
   }
-  if (!best) return undefined;
-  const value = pyField(best, 'right')!;
-  return { value, conditional: syntax.statementOf(best)?.parent !== useBlock };
+  out.sort((a, b) => a.node.start - b.node.start);
+  cache.set(fn, out);
+  return out;
 }
 
 /** `select(User).where(User.email == x)` (also `.filter(…)`, `.filter_by(email=x)`, `.limit(…)`, `.options(…)`). */
@@ -410,7 +530,7 @@ function selectBy(syntax: PythonFixSyntax, chain: Chain): ReadShape | undefined 
 }
 
 /** `select(func.count()).select_from(stmt.subquery())`: a count of the rows of `stmt`. */
-function countOf(syntax: PythonFixSyntax, chain: Chain): ReadShape | undefined {
+function countOf(syntax: PythonFixSyntax, chain: Chain, assignments: Map<PyNode, Assignment[]>): ReadShape | undefined {
   if (!chain.root || pyCalleeName(syntax, chain.root) !== 'select' || chain.links.length !== 1 || chain.links[0].name !== 'select_from') return undefined;
   const counted = pyArgs(chain.root).positional;
   if (counted.length !== 1 || !/^(sa\.|sqlalchemy\.)?func\.count\(\s*\)$/.test(syntax.src(counted[0]))) return undefined;
@@ -419,7 +539,7 @@ function countOf(syntax: PythonFixSyntax, chain: Chain): ReadShape | undefined {
   const subCallee = sub?.type === 'call' ? pyField(sub, 'function') : undefined;
   const base = subCallee?.type === 'attribute' && syntax.src(pyField(subCallee, 'attribute') ?? subCallee) === 'subquery' ? pyField(subCallee, 'object') : undefined;
   if (!base || base.type !== 'identifier') return undefined;
-  const assigned = assignmentBefore(syntax, base);
+  const assigned = assignmentBefore(syntax, base, assignments);
   return { kind: 'count', base: `${syntax.src(base)}@${assigned ? assigned.value.start : '?'}` };
 }
 
