@@ -318,7 +318,7 @@ function statementIndex(statements: StatementFact[], pos: number): number {
 
 /**
  * From the facts alone: two `get`s of one model, two executions reading one model, or a count
- * (`select(func.count())…`, whose resource is `func`) beside another execution.
+ * (`select(func.count())…`, whose resource is `func`, not a model) beside another execution.
  */
 function mayBeOneQuery(run: SessionRead[]): boolean {
   const gets = new Set<string>();
@@ -333,7 +333,8 @@ function mayBeOneQuery(run: SessionRead[]): boolean {
       gets.add(resource);
     } else if (EXECUTE_METHODS.has(method)) {
       executions++;
-      if (resource === 'func' || resource === '') counts++;
+      // A count's resource is the root of `func.count()` (`func`, `sa`…), not a model class.
+      if (!/^[A-Z]/.test(resource)) counts++;
       else if (executes.has(resource)) return true;
       else executes.add(resource);
     }
