@@ -458,7 +458,7 @@ function expandChain(syntax: PythonFixSyntax, node: PyNode, depth: number, assig
   }
   if (n.type !== 'call') return undefined;
   const callee = pyField(n, 'function');
-  if (callee?.type === 'identifier') return { root: n, links: [], bases: new Set(), conditional: false };
+  if (callee?.type === 'identifier' || isModuleSelect(syntax, callee)) return { root: n, links: [], bases: new Set(), conditional: false };
   if (callee?.type !== 'attribute') return undefined;
   const obj = pyField(callee, 'object');
   const inner = obj ? expandChain(syntax, obj, depth + 1, assignments) : undefined;
@@ -562,7 +562,15 @@ function pyArgs(call: PyNode): { positional: PyNode[]; keywords: PyNode[] } {
 
 function pyCalleeName(syntax: PythonFixSyntax, call: PyNode): string | undefined {
   const callee = pyField(call, 'function');
-  return callee?.type === 'identifier' ? syntax.src(callee) : undefined;
+  if (callee?.type === 'identifier') return syntax.src(callee);
+  return isModuleSelect(syntax, callee) ? 'select' : undefined;
+}
+
+/** `sa.select`, `sqlalchemy.select`, `sqlmodel.select`: the module-qualified statement builder. */
+function isModuleSelect(syntax: PythonFixSyntax, callee: PyNode | undefined): boolean {
+  if (callee?.type !== 'attribute') return false;
+  const obj = pyField(callee, 'object');
+  return obj?.type === 'identifier' && /^(sa|sqlalchemy|sqlmodel)$/.test(syntax.src(obj)) && syntax.src(pyField(callee, 'attribute') ?? callee) === 'select';
 }
 
 // ── Fixes ─────────────────────────────────────────────────────────────────────────────────────
