@@ -124,7 +124,8 @@ export class Resolver {
       }
       case 'call': {
         const fn = field(n, 'function');
-        return this.callResult(this.valueOf(fn, depth), depth);
+        const callee = this.valueOf(fn, depth);
+        return this.keywordResult(callee, n, depth) ?? this.callResult(callee, depth);
       }
       case 'await': {
         const inner = firstNamed(n);
@@ -574,6 +575,21 @@ export class Resolver {
     // `CRUDBase[User, UserCreate, UserUpdate]` → CRUDBase
     const target = b.type === 'subscript' ? field(b, 'value') : b;
     return this.valueOf(target, depth + 1);
+  }
+
+  /** `sessionmaker(engine, class_=AsyncSession)`: a result that a keyword argument decides. */
+  private keywordResult(callee: Value, call: PyNode, depth: number): Value | undefined {
+    if (callee.kind !== 'member') return undefined;
+    const byKeyword = this.memberSpec(callee.owner, callee.name)?.returnsByKeyword;
+    const args = byKeyword ? field(call, 'arguments') : undefined;
+    if (!byKeyword || !args) return undefined;
+    for (const a of namedChildren(args)) {
+      if (a.type !== 'keyword_argument' || this.src(field(a, 'name') ?? a) !== byKeyword.keyword) continue;
+      const v = this.valueOf(field(a, 'value'), depth + 1);
+      const returns = v.kind === 'type' ? byKeyword.returns[v.id] : undefined;
+      return returns ? { kind: 'type', id: returns } : undefined;
+    }
+    return undefined;
   }
 
   callResult(callee: Value, depth: number): Value {

@@ -41,6 +41,12 @@ export interface PyCallable {
   builds?: OperationKind;
   /** `.offset(n)`-style paging method. */
   offset?: boolean;
+  /**
+   * A different result when a keyword argument names a known type: `sessionmaker(engine,
+   * class_=AsyncSession)` makes async sessions. Maps the type id the keyword's value resolves to
+   * to the result type.
+   */
+  returnsByKeyword?: { keyword: string; returns: Record<string, string> };
 }
 
 export interface PyType {

@@ -125,7 +125,8 @@ const asyncioModule = {
 
 const ormModule = {
   methods: {
-    sessionmaker: { returns: 'sqlalchemy.sessionmaker' },
+    // SQLAlchemy 1.4's way to make async sessions: `sessionmaker(engine, class_=AsyncSession)`.
+    sessionmaker: { returns: 'sqlalchemy.sessionmaker', returnsByKeyword: { keyword: 'class_', returns: { 'sqlalchemy.AsyncSession:class': 'sqlalchemy.async_sessionmaker' } } },
     scoped_session: { returns: 'sqlalchemy.sessionmaker' },
   },
   attributes: { Session: 'sqlalchemy.Session:class', Query: 'sqlalchemy.Query:class' },
