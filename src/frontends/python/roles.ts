@@ -42,7 +42,9 @@ export function functionRoles(tree: ScopeTree, r: Resolver, calls: PyNode[]): Fu
     }
     if (index !== undefined) {
       const fn = functionArgument(call, index, r);
-      if (fn) roles.threaded.add(fn);
+      // Starlette's BackgroundTasks (and anything that is handed a coroutine function) awaits an
+      // `async def` on the event loop; only plain functions go to the thread pool.
+      if (fn && !fn.isAsync) roles.threaded.add(fn);
     }
   }
   return roles;
