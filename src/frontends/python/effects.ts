@@ -187,9 +187,20 @@ export class CallAnalyzer {
     if (info.query) {
       const name = text.split('.').pop() ?? '';
       info.operation = READ_HELPER.test(name) ? 'read' : undefined;
-      info.connectionKey = this.sessionArgument(call) ?? this.receiverSession(receiver);
+      info.connectionKey = this.sessionArgument(call) ?? this.receiverSession(receiver) ?? this.sharedRequestSession(summary, receiver);
     }
     return info;
+  }
+
+  /**
+   * A repository or service of another module whose methods query through a SQLAlchemy session it
+   * holds (`users: UserRepo = Depends(get_user_repo)`): which session is not visible here, but
+   * FastAPI builds one per request and hands the same one to every dependency, so awaits on two
+   * such objects are treated as one session (never gathered).
+   */
+  private sharedRequestSession(summary: FunctionSummary, receiver: PyNode | undefined): string | undefined {
+    if (!receiver || summary.query?.library !== 'sqlalchemy') return undefined;
+    return this.r.valueOf(receiver).kind === 'projectInstance' ? 'sqlalchemy-session' : undefined;
   }
 
   private connectionArgument(call: PyNode): { library: string; store: 'database' | 'redis'; key?: string } | undefined {
