@@ -23,7 +23,7 @@ interface Loaded {
   /** Type ids of named nodes the analysis never looks at (a string's quotes: 8% of all nodes). */
   skipped: boolean[];
   /** Direct access to the cursor exports, when the module exposes them (see CursorOps). */
-  raw?: { module: RawModule; transferBuffer: number };
+  raw?: { module: RawModule; transferBuffer: number; cursor: RawCursor };
 }
 
 /** The Emscripten module's exports that the fast copy calls (tree-sitter's lib/tree-sitter.c). */
@@ -56,12 +56,12 @@ const RAW_EXPORTS: (keyof RawModule)[] = [
  * Emscripten turns the options object given to `Parser.init` into the module itself, exports
  * included; another caller may have initialised the module first, and then there is none.
  */
-function rawModule(options: Record<string, unknown>): { module: RawModule; transferBuffer: number } | undefined {
+function rawModule(options: Record<string, unknown>): { module: RawModule; transferBuffer: number; cursor: RawCursor } | undefined {
   if (process.env.PERFLENS_TREE_SITTER_RAW === '0') return undefined;
   if (!(options.HEAP32 instanceof Int32Array) || RAW_EXPORTS.some((k) => typeof options[k] !== 'function')) return undefined;
   const module = options as unknown as RawModule;
   // `ts_init` only stores the language versions in the transfer buffer and returns its address.
-  return { module, transferBuffer: module._ts_init() };
+  return { module, transferBuffer: module._ts_init(), cursor: new RawCursor(module) };
 }
 
 let loaded: Loaded | undefined;
@@ -172,7 +172,8 @@ export function parsePython(text: string): ParsedPython | undefined {
       const at = raw.transferBuffer >> 2;
       for (let k = 0; k < 4; k++) raw.module.HEAP32[at + k] = words[k as 0 | 1 | 2 | 3];
       try {
-        root = copyTree(loaded, hasError, rawOps(raw.module, treeAddress));
+        raw.cursor.tree = treeAddress;
+        root = copyTree(loaded, hasError, raw.cursor);
       } finally {
         // Moving the cursor may have grown wasm memory: read the current view.
         for (let k = 0; k < 4; k++) words[k as 0 | 1 | 2 | 3] = raw.module.HEAP32[at + k];
@@ -200,17 +201,53 @@ function cursorOps(c: TreeSitter.TreeCursor): CursorOps {
   };
 }
 
-function rawOps(m: RawModule, tree: number): CursorOps {
-  return {
-    typeId: () => m._ts_tree_cursor_current_node_type_id_wasm(tree),
-    start: () => m._ts_tree_cursor_start_index_wasm(tree),
-    end: () => m._ts_tree_cursor_end_index_wasm(tree),
-    fieldId: () => m._ts_tree_cursor_current_field_id_wasm(tree),
-    isMissing: () => m._ts_tree_cursor_current_node_is_missing_wasm(tree) !== 0,
-    firstChild: () => m._ts_tree_cursor_goto_first_child_wasm(tree) !== 0,
-    nextSibling: () => m._ts_tree_cursor_goto_next_sibling_wasm(tree) !== 0,
-    parent: () => m._ts_tree_cursor_goto_parent_wasm(tree) !== 0,
-  };
+/** The raw cursor: one object for the run, holding the exports it calls; `tree` is set per file. */
+class RawCursor implements CursorOps {
+  private readonly typeIdFn: (tree: number) => number;
+  private readonly startFn: (tree: number) => number;
+  private readonly endFn: (tree: number) => number;
+  private readonly fieldIdFn: (tree: number) => number;
+  private readonly isMissingFn: (tree: number) => number;
+  private readonly firstChildFn: (tree: number) => number;
+  private readonly nextSiblingFn: (tree: number) => number;
+  private readonly parentFn: (tree: number) => number;
+  tree = 0;
+
+  constructor(m: RawModule) {
+    this.typeIdFn = m._ts_tree_cursor_current_node_type_id_wasm;
+    this.startFn = m._ts_tree_cursor_start_index_wasm;
+    this.endFn = m._ts_tree_cursor_end_index_wasm;
+    this.fieldIdFn = m._ts_tree_cursor_current_field_id_wasm;
+    this.isMissingFn = m._ts_tree_cursor_current_node_is_missing_wasm;
+    this.firstChildFn = m._ts_tree_cursor_goto_first_child_wasm;
+    this.nextSiblingFn = m._ts_tree_cursor_goto_next_sibling_wasm;
+    this.parentFn = m._ts_tree_cursor_goto_parent_wasm;
+  }
+
+  typeId(): number {
+    return this.typeIdFn(this.tree);
+  }
+  start(): number {
+    return this.startFn(this.tree);
+  }
+  end(): number {
+    return this.endFn(this.tree);
+  }
+  fieldId(): number {
+    return this.fieldIdFn(this.tree);
+  }
+  isMissing(): boolean {
+    return this.isMissingFn(this.tree) !== 0;
+  }
+  firstChild(): boolean {
+    return this.firstChildFn(this.tree) !== 0;
+  }
+  nextSibling(): boolean {
+    return this.nextSiblingFn(this.tree) !== 0;
+  }
+  parent(): boolean {
+    return this.parentFn(this.tree) !== 0;
+  }
 }
 
 /** The copy: named nodes, plus `async` and operators; the cursor starts on the root. */
