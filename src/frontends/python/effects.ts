@@ -29,8 +29,11 @@ export interface CallInfo {
 
 const NO_INFO: CallInfo = {};
 
-/** Helper names that only read, for grouping awaits on project helpers. */
-const READ_HELPER = /^_*(get|fetch|list|load|find|count|read|search|lookup|query|select|retrieve|exists|has|is|check)(_|[A-Z]|$)/;
+/**
+ * Helper names that only read, for grouping awaits on project helpers — but not `get_or_create_user`
+ * and the like, which write (bots call them first thing in every handler).
+ */
+const READ_HELPER = /^(?!.*(_or_(create|insert|update|add|set|register)|Or(Create|Insert|Update|Add|Set|Register)|_and_(create|update|save|delete|mark|set)|And(Create|Update|Save|Delete|Mark|Set)))_*(get|fetch|list|load|find|count|read|search|lookup|query|select|retrieve|exists|has|is|check)(_|[A-Z]|$)/;
 
 export class CallAnalyzer {
   private readonly memo = new Map<PyNode, CallInfo>();
