@@ -270,7 +270,9 @@ export class FactWalker {
         iterableText: right ? oneLine(this.src(right)) : undefined,
         functionId: ctx.fn?.id,
         // `for attempt in range(5): … await asyncio.sleep(…)` retries or polls; it walks no collection.
-        overCollection: right ? !this.openEndedIterable(right) && !(sleeps && isRange(right, this.r)) : true,
+        // `for chunk in chunked(ids, 500)` / `range(0, len(ids), 500)` walks batches: one query per
+        // batch is the fix for N+1, not N+1.
+        overCollection: right ? !this.openEndedIterable(right) && !(sleeps && isRange(right, this.r)) && !isBatchIterable(right, this.r) : true,
         exitsInFirstIteration: alwaysExits(body) && !continues(body),
         literalSize: right ? literalSize(right) : undefined,
         carriedNames: this.carriedNames(node, body, left, undefined, ctx.fn),
@@ -587,6 +589,23 @@ function continues(body: PyNode): boolean {
 }
 
 /** `range(n)` (the builtin, not a local function of that name). */
+/**
+ * What a loop over it walks are batches: `chunked(ids, 500)`, `itertools.batched(…)`,
+ * `more_itertools.chunked(…)`, a project helper named like one, or `range(0, len(xs), size)`
+ * stepping by more than one.
+ */
+function isBatchIterable(iter: PyNode, r: Resolver): boolean {
+  const n = unparen(iter);
+  const callee = n.type === 'call' ? field(n, 'function') : undefined;
+  if (!callee) return false;
+  const name = r.src(callee.type === 'attribute' ? (field(callee, 'attribute') ?? callee) : callee);
+  if (/^(chunk|chunks|chunked|chunkify|in_chunks|iter_chunks|batch|batches|batched|in_batches|iter_batches|grouper|split_every|sliced)$/.test(name)) return true;
+  if (!isRange(n, r)) return false;
+  const args = field(n, 'arguments');
+  const positional = args ? namedChildren(args).filter((a) => a.type !== 'keyword_argument') : [];
+  return positional.length === 3 && !/^[+]?1$/.test(r.src(positional[2]).trim());
+}
+
 function isRange(iter: PyNode, r: Resolver): boolean {
   const n = unparen(iter);
   const callee = n.type === 'call' ? field(n, 'function') : undefined;
