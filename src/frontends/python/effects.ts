@@ -168,6 +168,12 @@ export class CallAnalyzer {
 
   /** `psutil.cpu_percent(interval=1)` blocks; `cpu_percent()` does not. */
   private effectApplies(call: PyNode, spec: PyCallable): boolean {
+    if (spec.notInMemory) {
+      const arg = argument(this.r, call, spec.notInMemory.index, spec.notInMemory.keyword);
+      const inner = arg ? unparen(arg) : undefined;
+      const callee = inner?.type === 'call' ? field(inner, 'function') : undefined;
+      if (callee && /(^|\.)(BytesIO|StringIO)$/.test(this.r.src(callee))) return false;
+    }
     if (!spec.positiveArg) return true;
     const arg = argument(this.r, call, spec.positiveArg.index, spec.positiveArg.keyword);
     if (!arg) return false;

@@ -64,6 +64,7 @@ export const blocking: PyKnowledge = {
     psutil: 'mod:psutil',
     smtplib: 'mod:smtplib',
     boto3: 'mod:boto3',
+    pandas: 'mod:pandas',
     zipfile: 'mod:zipfile',
     tarfile: 'mod:tarfile',
     'dulwich.porcelain': 'mod:dulwich.porcelain',
@@ -136,6 +137,25 @@ export const blocking: PyKnowledge = {
       display: 'client',
       otherMethods: BLOCKING,
       methods: each(['generate_presigned_url', 'generate_presigned_post', 'get_paginator', 'get_waiter', 'can_paginate', 'close'], {}),
+    },
+
+    // pandas reads and writes files (and URLs, and databases) synchronously; `to_csv()` without a
+    // path returns a string instead, so the write methods block only when given one.
+    'mod:pandas': mod(
+      'pandas',
+      {
+        ...each(['read_csv', 'read_excel', 'read_json', 'read_parquet', 'read_feather', 'read_table', 'read_html', 'read_xml', 'read_pickle', 'read_sql', 'read_sql_query', 'read_sql_table', 'read_fwf', 'read_orc', 'read_stata', 'read_sas', 'read_spss'], { ...BLOCKING, returns: 'pandas.DataFrame', notInMemory: { index: 0, keyword: 'filepath_or_buffer' } }),
+      },
+      { DataFrame: 'pandas.DataFrame:class' },
+    ),
+    'pandas.DataFrame:class': klass('pandas.DataFrame'),
+    'pandas.DataFrame': {
+      library: 'pandas',
+      display: 'DataFrame',
+      methods: {
+        ...each(['to_csv', 'to_json', 'to_parquet', 'to_feather', 'to_pickle', 'to_excel', 'to_html', 'to_xml', 'to_orc', 'to_stata'], { ...BLOCKING, positiveArg: { index: 0, keyword: 'path_or_buf' } }),
+        to_sql: BLOCKING,
+      },
     },
 
     // Archives: extracting writes files and adding reads them from disk; reading members of an

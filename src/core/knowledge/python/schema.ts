@@ -32,6 +32,8 @@ export interface PyCallable {
   modelArg?: number;
   /** Only an effect when this argument (position or keyword) is given and not a literal 0/None (`psutil.cpu_percent(interval=1)`). */
   positiveArg?: { index: number; keyword: string };
+  /** No effect when this argument is an in-memory buffer (`pd.read_csv(io.BytesIO(data))` parses, it does no I/O). */
+  notInMemory?: { index: number; keyword: string };
   /** The receiver's model is the resource (`User.objects.aget`, `User.get`). */
   receiverModel?: boolean;
   /**
