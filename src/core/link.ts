@@ -9,6 +9,7 @@ import type { ExportSummary, FileSummary, ProjectIndex } from './project';
  */
 export function linkFacts(facts: FileFacts, project?: ProjectIndex): Map<number, FunctionSummary> {
   const { calls, functions } = facts;
+  facts.projectRelations = project?.entityRelations?.();
   const targeted = calls.filter((c) => c.target);
   // Idempotent: effects that came from targets are recomputed on every link.
   for (const c of targeted) {
@@ -155,6 +156,7 @@ export function fileSummary(facts: FileFacts, summaries: Map<number, FunctionSum
     for (const [m, id] of Object.entries(cls.methods)) methods[m] = fn(id, `${name}.${m}`);
     out.classes[name] = methods;
     if (cls.bases) (out.classBases ??= {})[name] = cls.bases;
+    if (cls.relations?.length) (out.classRelations ??= {})[name] = cls.relations;
   }
   for (const [name, ex] of Object.entries(facts.exports ?? {})) {
     const e: ExportSummary = {};

@@ -172,6 +172,11 @@ export interface ExportFact {
 export interface ClassFact {
   methods: Record<string, number>;
   bases?: { instance?: string; static?: string };
+  /**
+   * ORM entities: relations loadable with the row, named where the class also declares their
+   * foreign key (`@ManyToOne() author` beside `authorId`), for eager-loading fixes in other files.
+   */
+  relations?: string[];
 }
 
 /** One awaited expression that is the whole of a statement (`await x`, `const a = await x`). */
@@ -258,4 +263,6 @@ export interface FileFacts {
    * the file is extracted again with the project index.
    */
   typeDependencies?: Array<{ specifier: string; name: string; fallback?: string }>;
+  /** Entity relations (see ClassFact.relations) declared anywhere in the project, set by linking. */
+  projectRelations?: readonly string[];
 }

@@ -23,7 +23,16 @@ export class SummaryIndex implements ProjectIndex {
         else this.classes.set(name, methods);
       }
       for (const [name, base] of Object.entries(s.classBases ?? {})) this.bases.set(name, base);
+      for (const list of Object.values(s.classRelations ?? {})) for (const r of list) this.relations.add(r);
     }
+    this.relationList = [...this.relations].sort();
+  }
+
+  private readonly relations = new Set<string>();
+  private readonly relationList: string[];
+
+  entityRelations(): readonly string[] {
+    return this.relationList;
   }
 
   /** Resolution results by language, importing folder and specifier: linking asks the same many times. */

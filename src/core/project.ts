@@ -14,6 +14,8 @@ export interface FileSummary {
   classes: Record<string, Record<string, FunctionSummary>>;
   /** Class name → knowledge types it inherits (`class PrismaService extends PrismaClient`). */
   classBases?: Record<string, { instance?: string; static?: string }>;
+  /** Class name → entity relations with their foreign key beside them (see ClassFact.relations). */
+  classRelations?: Record<string, string[]>;
 }
 
 export interface ExportSummary {
@@ -38,6 +40,8 @@ export interface ProjectIndex {
   findClass(name: string): Record<string, FunctionSummary> | undefined;
   /** The library types a project class inherits, if any. */
   findClassBase?(name: string): { instance?: string; static?: string } | undefined;
+  /** Entity relations declared by any class of the project (see ClassFact.relations). */
+  entityRelations?(): readonly string[];
 }
 
 export function emptySummary(file: string, language: Language): FileSummary {

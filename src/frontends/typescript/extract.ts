@@ -1844,7 +1844,12 @@ export class Extractor {
         const id = this.functionIds.get(node);
         if (id !== undefined) methods[m] = id;
       }
-      out[name] = { methods, bases: cls.baseInstance || cls.baseStatic ? { instance: cls.baseInstance, static: cls.baseStatic } : undefined };
+      const relations = entityRelations(cls.node);
+      out[name] = {
+        methods,
+        bases: cls.baseInstance || cls.baseStatic ? { instance: cls.baseInstance, static: cls.baseStatic } : undefined,
+        ...(relations.length ? { relations } : {}),
+      };
     }
     return out;
   }
@@ -2182,4 +2187,21 @@ function isThenReceiver(node: ts.Node): boolean {
   let p = node.parent;
   while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p))) p = p.parent;
   return !!p && ts.isPropertyAccessExpression(p) && /^(then|catch|finally)$/.test(p.name.text) && !!p.parent && ts.isCallExpression(p.parent);
+}
+
+/** TypeORM-style relations of an entity class: `@ManyToOne(…) author` declared beside `authorId`. */
+function entityRelations(node: ts.ClassLikeDeclaration): string[] {
+  const names = new Set<string>();
+  const related: string[] = [];
+  for (const m of node.members) {
+    if (!ts.isPropertyDeclaration(m) || !m.name || !ts.isIdentifier(m.name)) continue;
+    names.add(m.name.text);
+    const decorated = (ts.getDecorators(m) ?? []).some((d) => {
+      const e = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+      const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
+      return name === 'ManyToOne' || name === 'OneToOne';
+    });
+    if (decorated) related.push(m.name.text);
+  }
+  return related.filter((r) => names.has(`${r}Id`));
 }
