@@ -2,8 +2,9 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { initPythonParser, usesRawCursor } from '../src/frontends/python/parser';
-import { serialise } from './python-tree-serialise';
+import { decodePython, encodePython, initPythonParser, usesRawCursor } from '../src/frontends/python/parser';
+import { dropPrefetched, prefetchTrees, takePrefetched } from '../src/frontends/python/prefetch';
+import { serialise, serialiseTree } from './python-tree-serialise';
 
 /**
  * The tree copy through the raw cursor exports of web-tree-sitter's module must give exactly the
@@ -57,6 +58,47 @@ describe('Python parser tree copy', function () {
     const fast = serialise(texts);
     assert.strictEqual(fast.length, slow.length);
     for (let i = 0; i < fast.length; i++) assert.strictEqual(fast[i], slow[i], `tree ${i} differs`);
+  });
+
+  it('decodes the numbers a parse on another thread sends into the same trees', () => {
+    const texts = [...SAMPLES, ...fixtureTexts()];
+    const direct = serialise(texts);
+    texts.forEach((text, i) => {
+      const encoded = encodePython(text);
+      assert.ok(encoded, 'encoded');
+      const decoded = decodePython(encoded);
+      assert.ok(decoded, 'decoded');
+      assert.strictEqual(serialiseTree(decoded), direct[i], `tree ${i} differs`);
+    });
+  });
+
+  it('hands out trees parsed ahead on a worker thread, and only for the text that was parsed', () => {
+    const files = fixtureTexts().map((text, i) => ({ file: `/project/f${i}.py`, text }));
+    assert.ok(files.length >= 8, 'enough files to parse ahead');
+    const direct = serialise(files.map((f) => f.text));
+    prefetchTrees(files);
+    // Give the worker time to start and get ahead (the analysis thread blocks the same way).
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+    let fromWorker = 0;
+    files.forEach((f, i) => {
+      if (i === 1) {
+        // Changed since: not the prefetched tree.
+        assert.strictEqual(takePrefetched(f.file, f.text + '\nx = 1\n'), undefined);
+        return;
+      }
+      if (i === 2) {
+        dropPrefetched(f.file);
+        assert.strictEqual(takePrefetched(f.file, f.text), undefined, 'dropped');
+        return;
+      }
+      const parsed = takePrefetched(f.file, f.text);
+      // The analysis thread parses a file itself when the worker has not started it yet.
+      if (!parsed) return;
+      fromWorker++;
+      assert.strictEqual(serialiseTree(parsed), direct[i], `tree ${i} differs`);
+    });
+    assert.ok(fromWorker > 0, 'some trees came from the worker');
+    assert.strictEqual(takePrefetched('/project/elsewhere.py', 'x = 1'), undefined, 'not prefetched');
   });
 });
 

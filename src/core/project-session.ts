@@ -36,6 +36,7 @@ export class ProjectSession {
 
   /** Pass 1: facts and local summaries of every file. */
   prepare(): FileSummary[] {
+    this.prefetch();
     this.files.forEach((f, i) => {
       const language = languageForFile(f.file);
       const frontend = language ? frontendFor(language) : undefined;
@@ -52,6 +53,20 @@ export class ProjectSession {
       this.summaries[i] = facts ? fileSummary(facts, linkFactsSafely(facts)) : emptySummary(f.file, language ?? 'typescript');
     });
     return [...this.summaries];
+  }
+
+  /** A front-end that can parse ahead (Python, on another thread) is told its files first, in order. */
+  private prefetch(): void {
+    const byFrontend = new Map<Prefetching, ProjectFile[]>();
+    for (const f of this.files) {
+      const language = languageForFile(f.file);
+      const frontend = language ? frontendFor(language) : undefined;
+      if (!frontend || !canPrefetch(frontend)) continue;
+      const list = byFrontend.get(frontend) ?? [];
+      list.push(f);
+      byFrontend.set(frontend, list);
+    }
+    for (const [frontend, files] of byFrontend) frontend.prefetch(files);
   }
 
   /** One more round: link every file against the summaries of the whole project. */
@@ -98,6 +113,14 @@ export class ProjectSession {
     linkFactsSafely(facts, project);
     return checkFacts(facts, f.config, fixes);
   }
+}
+
+interface Prefetching {
+  prefetch(files: readonly { file: string; text: string }[]): void;
+}
+
+function canPrefetch(frontend: object): frontend is Prefetching {
+  return typeof (frontend as Partial<Prefetching>).prefetch === 'function';
 }
 
 export type { FunctionSummary };

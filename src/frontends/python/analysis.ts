@@ -3,6 +3,7 @@ import type { FunctionSummary, Language } from '../../core/model';
 import type { FileSummary, ProjectIndex } from '../../core/project';
 import { CallAnalyzer } from './effects';
 import { parsePython } from './parser';
+import { dropPrefetched, takePrefetched } from './prefetch';
 import type { ParsedPython } from './parser';
 import { Resolver } from './resolve';
 import { allCalls, functionRoles } from './roles';
@@ -51,8 +52,11 @@ let cached = 0;
 
 function parseCached(file: string, text: string): CacheEntry | undefined {
   const hit = cache.get(file);
-  if (hit && hit.text === text) return hit;
-  const parsed = parsePython(text);
+  if (hit && hit.text === text) {
+    dropPrefetched(file);
+    return hit;
+  }
+  const parsed = takePrefetched(file, text) ?? parsePython(text);
   if (!parsed) return undefined;
   const tree = buildScopes(parsed.root, text);
   const entry: CacheEntry = { text, parsed, tree };

@@ -7,6 +7,7 @@ import { analyseFile, forgetAnalysis, lineOf } from './analysis';
 import { FactWalker } from './facts';
 import { initPythonParser, parserProblem } from './parser';
 import { buildSummary } from './summary';
+import { prefetchTrees } from './prefetch';
 import { isStackOverflow } from '../../core/deep-stack';
 import { pythonFixSyntax } from './fix-syntax';
 import { textSyntax } from '../../core/fix-syntax';
@@ -16,9 +17,13 @@ import { textSyntax } from '../../core/fix-syntax';
  * `tree-sitter-python` package) → scopes and name resolution → the language-neutral facts.
  * Never throws: a file that cannot be analysed gets a note saying why.
  */
-export const pythonFrontend: Frontend = {
+export const pythonFrontend: Frontend & { prefetch(files: readonly { file: string; text: string }[]): void } = {
   languages: ['python'],
   init: initPythonParser,
+  /** The files a project analysis is about to ask for, in order: parsed ahead on another thread. */
+  prefetch(files) {
+    prefetchTrees([...files]);
+  },
   summarize(file: string, text: string, _language: Language, config: Config, project?: ProjectIndex): FileSummary {
     try {
       const a = analyseFile(file, text, config, project);

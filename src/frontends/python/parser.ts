@@ -157,6 +157,13 @@ interface CursorOps {
 /** Parses and copies the tree into plain objects. Returns undefined when the parser is not loaded. */
 export function parsePython(text: string): ParsedPython | undefined {
   if (!loaded) return undefined;
+  const l = loaded;
+  return withCursor(text, (cursor, hasError, errorOffset) => ({ root: copyTree(l, hasError, cursor), hasError, errorOffset }));
+}
+
+/** Parses `text` and hands a cursor on the root to `use` (with where the first syntax error is). */
+function withCursor<T>(text: string, use: (cursor: CursorOps, hasError: boolean, errorOffset: number | undefined) => T): T | undefined {
+  if (!loaded) return undefined;
   const tree = loaded.parser.parse(text);
   if (!tree) return undefined;
   const cursor = tree.walk();
@@ -164,7 +171,7 @@ export function parsePython(text: string): ParsedPython | undefined {
     const hasError = tree.rootNode.hasError;
     const errorOffset = hasError ? firstError(tree.rootNode) : undefined;
     const raw = loaded.raw;
-    let root: PyNode;
+    let result: T;
     if (raw) {
       // The cursor's state moves into the transfer buffer for the copy and back out after it.
       const words = cursor as unknown as Record<0 | 1 | 2 | 3, number>;
@@ -173,15 +180,15 @@ export function parsePython(text: string): ParsedPython | undefined {
       for (let k = 0; k < 4; k++) raw.module.HEAP32[at + k] = words[k as 0 | 1 | 2 | 3];
       try {
         raw.cursor.tree = treeAddress;
-        root = copyTree(loaded, hasError, raw.cursor);
+        result = use(raw.cursor, hasError, errorOffset);
       } finally {
         // Moving the cursor may have grown wasm memory: read the current view.
         for (let k = 0; k < 4; k++) words[k as 0 | 1 | 2 | 3] = raw.module.HEAP32[at + k];
       }
     } else {
-      root = copyTree(loaded, hasError, cursorOps(cursor));
+      result = use(cursorOps(cursor), hasError, errorOffset);
     }
-    return { root, hasError, errorOffset };
+    return result;
   } finally {
     cursor.delete();
     tree.delete();
@@ -326,6 +333,145 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps): PyNode {
   }
   while (stack.length) close();
   return root;
+}
+
+/**
+ * A copied tree as numbers, for a parse on another thread (see prefetch.ts): the nodes of
+ * `copyTree` in pre-order, five numbers each — type id, start, end, flags (field id, 1 << 16 when
+ * missing, 1 << 17 for a kept keyword or operator) and the number of children.
+ */
+export interface EncodedTree {
+  nodes: Int32Array;
+  hasError: boolean;
+  errorOffset?: number;
+}
+
+const MISSING_FLAG = 1 << 16;
+const ANONYMOUS_FLAG = 1 << 17;
+const FIELD_MASK = MISSING_FLAG - 1;
+
+/** Parses and encodes the tree (what `parsePython` keeps, as numbers). */
+export function encodePython(text: string): EncodedTree | undefined {
+  if (!loaded) return undefined;
+  const l = loaded;
+  return withCursor(text, (cursor, hasError, errorOffset) => ({ nodes: encodeTree(l, hasError, cursor), hasError, errorOffset }));
+}
+
+/** The tree `parsePython` would have built, from an encoding made by `encodePython`. */
+export function decodePython(encoded: EncodedTree): ParsedPython | undefined {
+  if (!loaded) return undefined;
+  const { types, fieldNames } = loaded;
+  const data = encoded.nodes;
+  const make = (at: number, parent: PyNode | null): PyNode => {
+    const typeId = data[at];
+    const flags = data[at + 3];
+    if (flags & ANONYMOUS_FLAG) {
+      const type = types[typeId] ?? '';
+      const p = parent!;
+      return { type, named: false, start: p.start, end: p.start, field: type === 'async' ? null : 'operator', children: NO_CHILDREN, parent: p, missing: false };
+    }
+    const fieldId = flags & FIELD_MASK;
+    return {
+      type: types[typeId] ?? (parent ? '' : 'module'),
+      named: true,
+      start: data[at + 1],
+      end: data[at + 2],
+      field: fieldId ? (fieldNames[fieldId] ?? null) : null,
+      children: NO_CHILDREN,
+      parent,
+      missing: (flags & MISSING_FLAG) !== 0,
+    };
+  };
+  const root = make(0, null);
+  const stack: PyNode[] = [root];
+  const remaining: number[] = [data[4]];
+  const pending: PyNode[] = [];
+  const firstPending: number[] = [0];
+  const close = () => {
+    const node = stack.pop()!;
+    remaining.pop();
+    const from = firstPending.pop()!;
+    if (pending.length > from) {
+      node.children = pending.slice(from);
+      pending.length = from;
+    }
+  };
+  for (let at = 5; at < data.length && stack.length; at += 5) {
+    const node = make(at, stack[stack.length - 1]);
+    pending.push(node);
+    remaining[remaining.length - 1]--;
+    const count = data[at + 4];
+    if (count > 0) {
+      stack.push(node);
+      remaining.push(count);
+      firstPending.push(pending.length);
+      continue;
+    }
+    while (stack.length > 1 && remaining[remaining.length - 1] === 0) close();
+  }
+  while (stack.length) close();
+  return { root, hasError: encoded.hasError, errorOffset: encoded.errorOffset };
+}
+
+/** `copyTree`, writing numbers instead of nodes (the same walk and the same choices). */
+function encodeTree(l: Loaded, hasError: boolean, cursor: CursorOps): Int32Array {
+  const { named, hasFields, keepsOperator, skipped, types } = l;
+  let out = new Int32Array(4096 * 5);
+  let size = 0;
+  const emit = (typeId: number, start: number, end: number, flags: number): number => {
+    if (size + 5 > out.length) {
+      const grown = new Int32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    const at = size;
+    out[at] = typeId;
+    out[at + 1] = start;
+    out[at + 2] = end;
+    out[at + 3] = flags;
+    out[at + 4] = 0;
+    size += 5;
+    return at;
+  };
+  const rootType = cursor.typeId();
+  const parentTypeIds: number[] = [rootType];
+  const open: number[] = [emit(rootType, cursor.start(), cursor.end(), 0)];
+  if (cursor.firstChild()) {
+    for (;;) {
+      const typeId = cursor.typeId();
+      const parent = open[open.length - 1];
+      if (skipped[typeId]) {
+        // Nothing to copy; the cursor steps over it below.
+      } else if (named[typeId] ?? true) {
+        const parentType = parentTypeIds[parentTypeIds.length - 1];
+        const fieldId = !hasFields || hasFields[parentType] ? cursor.fieldId() : 0;
+        const at = emit(typeId, cursor.start(), cursor.end(), fieldId | (hasError && cursor.isMissing() ? MISSING_FLAG : 0));
+        out[parent + 4]++;
+        if (cursor.firstChild()) {
+          open.push(at);
+          parentTypeIds.push(typeId);
+          continue;
+        }
+      } else {
+        const type = types[typeId] ?? '';
+        if (type === 'async' || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
+          emit(typeId, 0, 0, ANONYMOUS_FLAG);
+          out[parent + 4]++;
+        }
+      }
+      let done = false;
+      while (!cursor.nextSibling()) {
+        if (!cursor.parent() || open.length <= 1) {
+          done = true;
+          break;
+        }
+        open.pop();
+        parentTypeIds.pop();
+      }
+      if (done) break;
+    }
+  }
+  return out.slice(0, size);
 }
 
 /** Descends along nodes that contain errors to the first ERROR or MISSING node. */

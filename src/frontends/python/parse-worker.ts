@@ -1,0 +1,49 @@
+import { parentPort, workerData } from 'worker_threads';
+import type { MessagePort } from 'worker_threads';
+import { encodePython, initPythonParser } from './parser';
+import type { EncodedTree } from './parser';
+
+/**
+ * Parses the Python files of a project analysis on its own thread, ahead of the analysis (see
+ * prefetch.ts): each tree goes back encoded as numbers, and a shared counter wakes the analysis
+ * thread if it is waiting for it.
+ */
+export interface ParseWorkerData {
+  files: { file: string; text: string }[];
+  port: MessagePort;
+  /**
+   * Int32Array over a SharedArrayBuffer: [0] counts the trees sent; [1 + i] claims file i (0 free,
+   * 1 this worker, 2 the analysis thread, which parses a file itself rather than wait for it).
+   */
+  signal: SharedArrayBuffer;
+}
+
+export interface ParsedMessage {
+  file: string;
+  text: string;
+  tree?: EncodedTree;
+}
+
+const { files, port, signal } = workerData as ParseWorkerData;
+const sent = new Int32Array(signal);
+
+void initPythonParser().then(() => {
+  for (let i = 0; i < files.length; i++) {
+    if (Atomics.compareExchange(sent, 1 + i, 0, 1) !== 0) continue;
+    const { file, text } = files[i];
+    let tree: EncodedTree | undefined;
+    try {
+      tree = encodePython(text);
+    } catch {
+      // The analysis thread parses this one itself.
+      tree = undefined;
+    }
+    const message: ParsedMessage = { file, text, tree };
+    // The numbers move to the other thread rather than being copied (`encodePython` made the buffer).
+    port.postMessage(message, tree ? [tree.nodes.buffer as ArrayBuffer] : []);
+    Atomics.add(sent, 0, 1);
+    Atomics.notify(sent, 0);
+  }
+  port.close();
+  parentPort?.close();
+});
