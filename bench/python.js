@@ -248,7 +248,8 @@ async function pythonSection({ quick = process.argv.includes('--quick'), standal
 
   const ratio = (tool, r) => (tool && r.perflensFiles !== undefined && r.ruffFiles !== undefined ? `${(tool.wallMs / r.perflens.wallMs).toFixed(2)}×` : '–');
   say(`(d) real Python code bases (Debian packages): perflens check (all rules) vs Ruff ${ruffVersion} wasm (${RUFF_SELECT.join(' + ')}), whole-process wall time`);
-  say('    (perflens picks worker threads itself from 200 files on; "1-thread" is PERFLENS_WORKERS=0. "liftoff" is Ruff under');
+  say('    (perflens picks analysis worker threads itself from 200 files on 4+ cores; "1-thread" is PERFLENS_WORKERS=0: no analysis');
+  say('    workers, though Python files are still parsed ahead on a second thread (PERFLENS_PARSE_AHEAD=0 turns that off). "liftoff" is Ruff under');
   say("    `node --liftoff-only`: without V8's background optimisation of its 10 MB wasm module, which Node waits for at exit;");
   say('    "parse-only" is web-tree-sitter parsing the same files and nothing else, the floor under perflens, with the time inside it)');
   say(
