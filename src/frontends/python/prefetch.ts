@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
-import { decodePython } from './parser';
+import { decodePython, parsePython } from './parser';
 import type { ParsedPython } from './parser';
 import type { ParsedMessage, ParseWorkerData } from './parse-worker';
 
@@ -25,9 +25,16 @@ class Prefetch {
   /** Files not taken yet, with their index in the worker's list. */
   private readonly waiting = new Map<string, number>();
   private readonly arrived = new Map<string, ParsedMessage>();
+  /** Trees this thread parsed ahead itself while the worker was busy with the one it needed. */
+  private readonly parsedHere = new Map<string, { text: string; parsed?: ParsedPython }>();
+  /** Files before this index are all claimed (by either thread). */
+  private unclaimedFrom = 0;
   private broken = false;
 
-  constructor(files: { file: string; text: string }[], script: string) {
+  constructor(
+    private readonly files: { file: string; text: string }[],
+    script: string,
+  ) {
     const { port1, port2 } = new MessageChannel();
     const signal = new SharedArrayBuffer(4 * (1 + files.length));
     this.sent = new Int32Array(signal);
@@ -48,6 +55,11 @@ class Prefetch {
   take(file: string, text: string): ParsedPython | undefined {
     const index = this.waiting.get(file);
     if (this.broken || index === undefined) return undefined;
+    const here = this.parsedHere.get(file);
+    if (here) {
+      this.drop(file);
+      return here.text === text ? here.parsed : undefined;
+    }
     let since = Date.now();
     while (!this.arrived.has(file)) {
       // Not started by the worker yet: this thread parses it rather than wait (the worker skips it).
@@ -68,6 +80,8 @@ class Prefetch {
         this.stop();
         return undefined;
       }
+      // The worker is on this file: parse a later one here rather than idle.
+      if (this.parseAheadHere(index)) continue;
       Atomics.wait(this.sent, 0, seen, 1000);
     }
     const message = this.arrived.get(file)!;
@@ -78,10 +92,33 @@ class Prefetch {
     return decodePython(message.tree);
   }
 
+  /** Claims the next file after `index` that the worker has not started, and parses it here. */
+  private parseAheadHere(index: number): boolean {
+    for (let k = Math.max(index + 1, this.unclaimedFrom); k < this.files.length; k++) {
+      if (Atomics.compareExchange(this.sent, 1 + k, 0, 2) !== 0) continue;
+      this.unclaimedFrom = k + 1;
+      const { file, text } = this.files[k];
+      if (this.waiting.has(file)) {
+        let parsed: ParsedPython | undefined;
+        try {
+          parsed = parsePython(text);
+        } catch {
+          // Parsed again (and the failure reported) when the analysis asks for it.
+          parsed = undefined;
+        }
+        this.parsedHere.set(file, { text, parsed });
+      }
+      return true;
+    }
+    this.unclaimedFrom = this.files.length;
+    return false;
+  }
+
   /** `file` will not be asked for (its tree was already at hand). */
   drop(file: string): void {
     this.waiting.delete(file);
     this.arrived.delete(file);
+    this.parsedHere.delete(file);
     if (this.waiting.size === 0) this.stop();
   }
 
@@ -89,6 +126,7 @@ class Prefetch {
     this.broken = this.broken || this.waiting.size > 0;
     this.waiting.clear();
     this.arrived.clear();
+    this.parsedHere.clear();
     this.port.close();
     void this.worker.terminate();
   }
