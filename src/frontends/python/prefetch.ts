@@ -11,8 +11,11 @@ import type { ParsedMessage, ParseWorkerData } from './parse-worker';
  * Parsing ahead on a second thread: a project analysis asks for its Python files' trees one by one,
  * in order, and tree-sitter's parse plus the copy through WebAssembly is a third of the work. Given
  * the files first (`prefetchTrees`), a worker parses them while this thread analyses the ones
- * before; `takePrefetched` waits for a file's tree (a shared counter wakes it; the analysis is
- * synchronous) and decodes it. Anything that fails falls back to parsing on this thread.
+ * before; `takePrefetched` decodes a file's tree when it has arrived. Files are claimed through a
+ * shared array, so no thread idles: this thread parses the file it needs itself when the worker has
+ * not started it, and a later one while the worker is still on it (then waits on a shared counter
+ * the worker bumps: the analysis is synchronous, so messages are read with receiveMessageOnPort).
+ * Anything that fails falls back to parsing on this thread.
  */
 
 /** Without progress for this long, the worker is given up (its events cannot reach a blocked thread). */
