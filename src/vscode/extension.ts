@@ -37,7 +37,10 @@ export function activate(context: vscode.ExtensionContext): PerflensApi {
   const pushSettings = () => engine.setSettings(readSettings(ids, vscode.workspace.workspaceFolders ?? []));
   const analyseOpen = () => {
     if (!enabled()) return;
-    for (const doc of vscode.workspace.textDocuments) live.schedule(doc);
+    // In onSave mode an edited, unsaved document keeps the diagnostics of its last save until it is
+    // saved again: a settings change or a re-index must not analyse what is being typed.
+    const onSave = runMode() === 'onSave';
+    for (const doc of vscode.workspace.textDocuments) if (!(onSave && doc.isDirty)) live.schedule(doc);
   };
 
   let indexDone: Promise<void> = Promise.resolve();

@@ -46,7 +46,6 @@ export function runMode(): RunMode {
   return vscode.workspace.getConfiguration(SECTION).get<string>('run') === 'onSave' ? 'onSave' : 'onType';
 }
 
-/** `files.exclude` patterns that are on. Patterns with a `when` clause (hide x.js next to x.ts) are not applied. */
 /**
  * `files.exclude` of a folder: globs that are switched on, and globs that apply only when a sibling
  * exists (`"**\/*.js": { "when": "$(basename).ts" }` hides compiled files next to their sources).

@@ -12,7 +12,7 @@ describe('settings and config files take effect at once', () => {
   });
 
   afterEach(async () => {
-    for (const k of ['perflens.rules.offset-pagination', 'perflens.enable', 'perflens.run', 'perflens.queryFunctions']) await setSetting(k, undefined);
+    for (const k of ['perflens.rules.offset-pagination', 'perflens.enable', 'perflens.run', 'perflens.queryFunctions', 'files.autoSave']) await setSetting(k, undefined);
     await restore(rel);
   });
 
@@ -47,6 +47,9 @@ describe('settings and config files take effect at once', () => {
     const sub = (await api()).onDidPublish((e) => e.uri.toString() === uri.toString() && published.push(e.version));
     const original = fs.readFileSync(uri.fsPath, 'utf8');
     try {
+      // VS Code in a browser (code-server) saves edited files after 1 s by default, and a save is
+      // analysed in onSave mode: switch that off so that only the typing is observed.
+      await setSetting('files.autoSave', 'off');
       // Changing a setting re-analyses open documents once; wait for that before typing.
       await setSetting('perflens.run', 'onSave');
       await waitFor('the re-analysis that follows the settings change', () => published.includes(doc.version));
