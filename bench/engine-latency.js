@@ -3,7 +3,8 @@
 /**
  * Benchmark (not a test): the extension's engine worker alone, as VS Code drives it while a user
  * types — the bundled dist/worker.js in its `engine` role, sent one edited text after another of a
- * generated 200 / 2,000 / 10,000-line service file (a comment line typed in the middle each time).
+ * generated 200 / 2,000 / 10,000-line service file, TypeScript (generate.js) and Python
+ * (generate-python.js), a comment line typed in the middle each time.
  * Reports the worker's own time per analysis and the round trip through the message port, wall time
  * and CPU time of the process (CPU time is steadier on a busy machine). bench/vscode-latency.js
  * measures the same in a real VS Code, where tsserver and the renderer share the cores.
@@ -14,10 +15,15 @@ const path = require('path');
 const fs = require('fs');
 const { Worker } = require('worker_threads');
 const { generateServiceFile } = require('./generate');
+const { generatePythonServiceFile } = require('./generate-python');
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKER = path.join(ROOT, 'dist', 'worker.js');
 const SIZES = [200, 2000, 10000];
+const LANGUAGES = [
+  { ext: 'ts', comment: '//', generate: generateServiceFile },
+  { ext: 'py', comment: '#', generate: generatePythonServiceFile },
+];
 const WARMUP = 10;
 const MEASURED = 50;
 
@@ -26,9 +32,9 @@ async function main() {
     console.error('bench: dist/worker.js is missing; run `node scripts/build-extension.mjs --no-check` first');
     process.exit(1);
   }
-  console.log('| lines | findings | engine (worker) ms, median / p90 | round trip ms, median / p90 | process CPU ms per edit, median |');
-  console.log('|---:|---:|---|---|---:|');
-  for (const lines of SIZES) {
+  console.log('| file | lines | findings | engine (worker) ms, median / p90 | round trip ms, median / p90 | process CPU ms per edit, median |');
+  console.log('|---|---:|---:|---|---|---:|');
+  for (const lang of LANGUAGES) for (const lines of SIZES) {
     const worker = new Worker(WORKER, { workerData: { role: 'engine' } });
     const waiting = new Map();
     worker.on('message', (m) => {
@@ -45,14 +51,14 @@ async function main() {
         worker.postMessage({ ...msg, id });
       });
     worker.postMessage({ type: 'settings', settings: { config: {}, ignore: [], folders: [] } });
-    const file = path.join(ROOT, '.bench', 'engine-latency', `service-${lines}.ts`);
-    const text = generateServiceFile(7 + lines, lines).split('\n');
+    const file = path.join(ROOT, '.bench', 'engine-latency', `service-${lines}.${lang.ext}`);
+    const text = lang.generate(7 + lines, lines).split('\n');
     const engine = [];
     const roundTrip = [];
     const cpu = [];
     let findings = 0;
     for (let i = 0; i < WARMUP + MEASURED; i++) {
-      text.splice(Math.floor(text.length / 2), 0, `// typed ${i}`);
+      text.splice(Math.floor(text.length / 2), 0, `${lang.comment} typed ${i}`);
       const body = text.join('\n');
       const t0 = performance.now();
       const c0 = process.cpuUsage();
@@ -68,7 +74,7 @@ async function main() {
     }
     await worker.terminate();
     const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))].toFixed(1);
-    console.log(`| ${lines} | ${findings} | ${q(engine, 0.5)} / ${q(engine, 0.9)} | ${q(roundTrip, 0.5)} / ${q(roundTrip, 0.9)} | ${q(cpu, 0.5)} |`);
+    console.log(`| .${lang.ext} | ${text.length - WARMUP - MEASURED} | ${findings} | ${q(engine, 0.5)} / ${q(engine, 0.9)} | ${q(roundTrip, 0.5)} / ${q(roundTrip, 0.9)} | ${q(cpu, 0.5)} |`);
   }
   console.log(`\n${require('os').cpus().length} cores, load average ${require('os').loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }
