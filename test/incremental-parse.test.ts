@@ -1,26 +1,29 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyze } from '../src/core';
+import { analyze, ready } from '../src/core';
 import type { Finding } from '../src/core';
+import { usePythonIncrementalParsing } from '../src/frontends/python/parser';
 import { useIncrementalParsing } from '../src/frontends/typescript/parse';
 
 /**
- * The editor's engine re-parses a file on each keystroke with TypeScript's incremental parser
- * (`useIncrementalParsing`), which reuses the previous tree's nodes. Whatever the edits, the
+ * The editor's engine re-parses a file on each keystroke incrementally — TypeScript's parser
+ * (`useIncrementalParsing`) and tree-sitter (`usePythonIncrementalParsing`) reuse what the edit
+ * did not touch. Whatever the edits, the
  * findings and fixes must be exactly those of a fresh parse of the same text: here every TS/JS
- * fixture goes through a series of edits a user makes (a line typed, a line deleted, a character
+ * and Python fixture goes through a series of edits a user makes (a line typed, a line deleted, a character
  * typed anywhere — often a syntax error — and undo back to the start), and after each edit the
  * incremental analysis is compared with one from scratch.
  */
 
 const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
 
-function tsFixtures(dir: string): string[] {
+function fixtures(dir: string, python: boolean): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'python' ? [] : tsFixtures(p);
-    return /\.(ts|tsx|js|mjs|cjs)$/.test(e.name) && !/\.fixed\./.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
+    if (e.isDirectory()) return fixtures(p, python);
+    const source = python ? /\.py$/.test(e.name) : /\.(ts|tsx|js|mjs|cjs)$/.test(e.name) && !e.name.endsWith('.d.ts');
+    return source && !/\.fixed\./.test(e.name) ? [p] : [];
   });
 }
 
@@ -64,27 +67,33 @@ function shown(findings: readonly Finding[]): unknown[] {
   }));
 }
 
-describe('incremental parsing (the editor engine)', () => {
-  after(() => useIncrementalParsing(false));
+for (const language of ['TypeScript/JavaScript', 'Python'] as const) {
+  const python = language === 'Python';
+  const incrementally = (on: boolean) => (python ? usePythonIncrementalParsing(on) : useIncrementalParsing(on));
 
-  const files = tsFixtures(FIXTURES);
-  it('covers the TS/JS fixtures', () => assert.ok(files.length > 40, `only ${files.length} fixtures found`));
+  describe(`incremental parsing (the editor engine): ${language}`, () => {
+    before(() => ready());
+    after(() => incrementally(false));
 
-  for (const file of files) {
-    it(`gives the findings of a fresh parse after each edit: ${path.relative(FIXTURES, file)}`, () => {
-      const original = fs.readFileSync(file, 'utf8');
-      const next = random(file.length * 7919 + original.length);
-      // The incremental run and the fresh run use different paths, so each keeps its own tree.
-      const fresh = path.join(path.dirname(file), `fresh-${path.basename(file)}`);
-      useIncrementalParsing(true);
-      analyze({ file, text: original });
-      for (const text of edits(original, next)) {
-        useIncrementalParsing(true);
-        const incremental = analyze({ file, text });
-        useIncrementalParsing(false);
-        const scratch = analyze({ file: fresh, text });
-        assert.deepStrictEqual(shown(incremental.findings), shown(scratch.findings), `after an edit to:\n${text}`);
-      }
-    });
-  }
-});
+    const files = fixtures(FIXTURES, python);
+    it('covers the fixtures', () => assert.ok(files.length > 40, `only ${files.length} fixtures found`));
+
+    for (const file of files) {
+      it(`gives the findings of a fresh parse after each edit: ${path.relative(FIXTURES, file)}`, () => {
+        const original = fs.readFileSync(file, 'utf8');
+        const next = random(file.length * 7919 + original.length);
+        // The incremental run and the fresh run use different paths, so each keeps its own tree.
+        const fresh = path.join(path.dirname(file), `fresh-${path.basename(file)}`);
+        incrementally(true);
+        analyze({ file, text: original });
+        for (const text of edits(original, next)) {
+          incrementally(true);
+          const incremental = analyze({ file, text });
+          incrementally(false);
+          const scratch = analyze({ file: fresh, text });
+          assert.deepStrictEqual(shown(incremental.findings), shown(scratch.findings), `after an edit to:\n${text}`);
+        }
+      });
+    }
+  });
+}

@@ -6,6 +6,7 @@ import type { AnalyzeResult, Config, FileSummary } from '../core/index';
 import { allRules, analyze, languageForFile, mergeConfig, ready, SummaryIndex } from '../core/index';
 import { checkFacts } from '../core/analyze';
 import type { FileFacts } from '../core/model';
+import { usePythonIncrementalParsing } from '../frontends/python/parser';
 import { useIncrementalParsing } from '../frontends/typescript/parse';
 import { applyFixes, MAX_FIX_PASSES } from '../core/apply-fixes';
 import type { LoadedConfig } from '../core/config-files';
@@ -28,6 +29,7 @@ const KEPT_FACTS = 8;
 export function startEngine(port: MessagePort): void {
   // Each keystroke re-parses the same file; nothing here keeps old trees (see parse.ts).
   useIncrementalParsing(true);
+  usePythonIncrementalParsing(true);
   const engine = new Engine((m) => port.postMessage(m));
   port.on('message', (m: ToEngine) => engine.handle(m));
   void ready().then(() => engine.post({ type: 'ready', rules: allRules.map((r) => ({ id: r.id, summary: r.docs.summary })) }));

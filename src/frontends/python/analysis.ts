@@ -56,7 +56,7 @@ function parseCached(file: string, text: string): CacheEntry | undefined {
     dropPrefetched(file);
     return hit;
   }
-  const parsed = takePrefetched(file, text) ?? parsePython(text);
+  const parsed = takePrefetched(file, text) ?? parsePython(text, file);
   if (!parsed) return undefined;
   const tree = buildScopes(parsed.root, text);
   const entry: CacheEntry = { text, parsed, tree };

@@ -154,18 +154,68 @@ interface CursorOps {
   parent(): boolean;
 }
 
-/** Parses and copies the tree into plain objects. Returns undefined when the parser is not loaded. */
-export function parsePython(text: string): ParsedPython | undefined {
+/**
+ * The editor re-parses a file on every keystroke: with incremental parsing on, the last tree of
+ * each file (a few files at most) is kept in the wasm heap, edited, and handed to the parser, which
+ * reuses what the edit did not touch. Off by default: a project analysis parses each text once.
+ */
+let incremental = false;
+const keptTrees = new Map<string, { text: string; tree: TreeSitter.Tree }>();
+const KEPT_TREES = 8;
+
+export function usePythonIncrementalParsing(on: boolean): void {
+  // Kept trees stay (at most KEPT_TREES): each remembers its own text, so it stays a valid base.
+  incremental = on;
+}
+
+/**
+ * Parses and copies the tree into plain objects. Returns undefined when the parser is not loaded.
+ * `file` names the document for incremental parsing (see usePythonIncrementalParsing).
+ */
+export function parsePython(text: string, file?: string): ParsedPython | undefined {
   if (!loaded) return undefined;
   const l = loaded;
-  return withCursor(text, (cursor, hasError, errorOffset) => ({ root: copyTree(l, hasError, cursor), hasError, errorOffset }));
+  return withCursor(text, (cursor, hasError, errorOffset) => ({ root: copyTree(l, hasError, cursor), hasError, errorOffset }), file);
+}
+
+/** The edit that turns `before` into `after`: the changed middle, in UTF-16 code units and points. */
+function editBetween(before: string, after: string): TreeSitter.Edit {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  const point = (text: string, index: number): TreeSitter.Point => {
+    let row = 0;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+      row++;
+      lineStart = i + 1;
+    }
+    return { row, column: index - lineStart };
+  };
+  return {
+    startIndex: start,
+    oldEndIndex: before.length - tail,
+    newEndIndex: after.length - tail,
+    startPosition: point(after, start),
+    oldEndPosition: point(before, before.length - tail),
+    newEndPosition: point(after, after.length - tail),
+  };
 }
 
 /** Parses `text` and hands a cursor on the root to `use` (with where the first syntax error is). */
-function withCursor<T>(text: string, use: (cursor: CursorOps, hasError: boolean, errorOffset: number | undefined) => T): T | undefined {
+function withCursor<T>(text: string, use: (cursor: CursorOps, hasError: boolean, errorOffset: number | undefined) => T, file?: string): T | undefined {
   if (!loaded) return undefined;
-  const tree = loaded.parser.parse(text);
+  const kept = incremental && file !== undefined ? keptTrees.get(file) : undefined;
+  if (kept) kept.tree.edit(editBetween(kept.text, text));
+  const tree = loaded.parser.parse(text, kept?.tree);
+  if (kept) {
+    kept.tree.delete();
+    keptTrees.delete(file!);
+  }
   if (!tree) return undefined;
+  const keep = incremental && file !== undefined;
   const cursor = tree.walk();
   try {
     const hasError = tree.rootNode.hasError;
@@ -191,7 +241,14 @@ function withCursor<T>(text: string, use: (cursor: CursorOps, hasError: boolean,
     return result;
   } finally {
     cursor.delete();
-    tree.delete();
+    if (keep) {
+      keptTrees.set(file!, { text, tree });
+      if (keptTrees.size > KEPT_TREES) {
+        const [oldest, entry] = keptTrees.entries().next().value as [string, { tree: TreeSitter.Tree }];
+        entry.tree.delete();
+        keptTrees.delete(oldest);
+      }
+    } else tree.delete();
   }
 }
 
