@@ -304,7 +304,7 @@ function tsTypeormRelations(facts: FileFacts, syntax: TsFixSyntax, call: CallFac
   const rel = key?.name === 'id' && key.value ? new RegExp(`^${l.variable.replace(/\$/g, '\\$')}\\.([A-Za-z_$][\\w$]*)Id$`).exec(key.value.text)?.[1] : undefined;
   if (!rel) return undefined;
   // The entity is declared in this file, or in another file of the project (its summary names the relation).
-  const declaredHere = syntax.classes.some((k) => k.properties.some((p) => p.name === `${rel}Id`) && k.properties.some((p) => p.name === rel && p.decorators.some((d) => d === 'ManyToOne' || d === 'OneToOne')));
+  const declaredHere = Object.values(facts.classes ?? {}).some((k) => k.relations?.includes(rel));
   if (!declaredHere && !facts.projectRelations?.includes(rel)) return undefined;
   // The rows: `const posts = await repo.find(…)` in the block of the loop.
   const decl = syntax.declarationBefore(l.span.start, l.iterable.text);

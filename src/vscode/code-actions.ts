@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { changedRange } from '../core/text-change';
 import { diagnosticRule, toRange, toWorkspaceEdit } from './diagnostics';
 import type { EngineClient } from './engine-client';
 import type { LiveAnalysis } from './live';
@@ -61,15 +62,8 @@ function actionsFor(doc: vscode.TextDocument, f: WireFinding, offered: WireFindi
 export function minimalEdit(doc: vscode.TextDocument, fixed: string): vscode.TextEdit | undefined {
   const old = doc.getText();
   if (old === fixed) return undefined;
-  let start = 0;
-  while (start < old.length && start < fixed.length && old.charCodeAt(start) === fixed.charCodeAt(start)) start++;
-  let endOld = old.length;
-  let endNew = fixed.length;
-  while (endOld > start && endNew > start && old.charCodeAt(endOld - 1) === fixed.charCodeAt(endNew - 1)) {
-    endOld--;
-    endNew--;
-  }
-  return vscode.TextEdit.replace(new vscode.Range(doc.positionAt(start), doc.positionAt(endOld)), fixed.slice(start, endNew));
+  const { start, oldEnd, newEnd } = changedRange(old, fixed);
+  return vscode.TextEdit.replace(new vscode.Range(doc.positionAt(start), doc.positionAt(oldEnd)), fixed.slice(start, newEnd));
 }
 
 export async function fixAllAction(doc: vscode.TextDocument, engine: EngineClient): Promise<vscode.CodeAction | undefined> {

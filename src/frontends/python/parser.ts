@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PyNode } from './tree';
+import { changedRange } from '../../core/text-change';
 
 /**
  * Loads web-tree-sitter and the grammar wasm that the `tree-sitter-python` package ships (no native
@@ -180,11 +181,7 @@ export function parsePython(text: string, file?: string): ParsedPython | undefin
 
 /** The edit that turns `before` into `after`: the changed middle, in UTF-16 code units and points. */
 function editBetween(before: string, after: string): TreeSitter.Edit {
-  const max = Math.min(before.length, after.length);
-  let start = 0;
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  const { start, oldEnd, newEnd } = changedRange(before, after);
   const point = (text: string, index: number): TreeSitter.Point => {
     let row = 0;
     let lineStart = 0;
@@ -196,11 +193,11 @@ function editBetween(before: string, after: string): TreeSitter.Edit {
   };
   return {
     startIndex: start,
-    oldEndIndex: before.length - tail,
-    newEndIndex: after.length - tail,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
     startPosition: point(after, start),
-    oldEndPosition: point(before, before.length - tail),
-    newEndPosition: point(after, after.length - tail),
+    oldEndPosition: point(before, oldEnd),
+    newEndPosition: point(after, newEnd),
   };
 }
 

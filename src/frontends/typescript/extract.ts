@@ -2196,12 +2196,7 @@ function entityRelations(node: ts.ClassLikeDeclaration): string[] {
   for (const m of node.members) {
     if (!ts.isPropertyDeclaration(m) || !m.name || !ts.isIdentifier(m.name)) continue;
     names.add(m.name.text);
-    const decorated = (ts.getDecorators(m) ?? []).some((d) => {
-      const e = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
-      const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
-      return name === 'ManyToOne' || name === 'OneToOne';
-    });
-    if (decorated) related.push(m.name.text);
+    if (decoratorNames(m).some((d) => d === 'ManyToOne' || d === 'OneToOne')) related.push(m.name.text);
   }
   return related.filter((r) => names.has(`${r}Id`));
 }

@@ -47,8 +47,6 @@ export interface TsFixSyntax extends FixSyntax {
   resolveImport(callee: Span): ImportedName | undefined;
   /** Module-level bindings: how the file imports things, and where a new import goes. */
   readonly imports: TsImports;
-  /** The classes the file declares, with their properties and the decorators on each (entities, relations). */
-  readonly classes: TsClass[];
   /** The file ends statements with `;`. */
   readonly semicolons: boolean;
   /** The file writes strings with single quotes. */
@@ -72,12 +70,6 @@ export interface TsCall {
   discarded: boolean;
   /** The call (with its `await`) is a whole argument, initializer, element or statement: any expression fits there. */
   standsAlone: boolean;
-}
-
-export interface TsClass {
-  name: string;
-  /** Properties as declared, with the names of their decorators (`ManyToOne` for `@ManyToOne(() => A)`). */
-  properties: Array<{ name: string; decorators: string[] }>;
 }
 
 /** An element of an array literal argument (`[limit, offset]`). */

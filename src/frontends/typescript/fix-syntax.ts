@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import type { FileFacts, Span } from '../../core/model';
 import { TextSyntax } from '../../core/fix-syntax';
-import type { ImportedName, ModuleBinding, TsCall, TsClass, TsElement, TsLiteral, TsChain, TsFixSyntax, TsImports, TsLoop, TsObject, TsParameter, TsProperty, TsStatement } from './fix-syntax-api';
+import type { ImportedName, ModuleBinding, TsCall, TsElement, TsLiteral, TsChain, TsFixSyntax, TsImports, TsLoop, TsObject, TsParameter, TsProperty, TsStatement } from './fix-syntax-api';
 import { parseFile } from './parse';
 
 const caches = new WeakMap<FileFacts, TsSyntax>();
@@ -31,7 +31,6 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
   readonly sf: ts.SourceFile;
   private identifiers?: Set<string>;
   private importsCache?: TsImports;
-  private classCache?: TsClass[];
   private semis?: boolean;
   private quoteCache?: "'" | '"';
 
@@ -498,28 +497,6 @@ class TsSyntax extends TextSyntax implements TsFixSyntax {
       n = n.parent;
     }
     return false;
-  }
-
-  get classes(): TsClass[] {
-    if (!this.classCache) {
-      const out: TsClass[] = [];
-      const visit = (n: ts.Node): void => {
-        if (ts.isClassDeclaration(n) && n.name) {
-          const properties = n.members.filter(ts.isPropertyDeclaration).filter((m) => ts.isIdentifier(m.name)).map((m) => ({
-            name: (m.name as ts.Identifier).text,
-            decorators: (ts.canHaveDecorators(m) ? ts.getDecorators(m) ?? [] : []).map((d) => {
-              const e = ts.isCallExpression(d.expression) ? d.expression.expression : d.expression;
-              return ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
-            }),
-          }));
-          out.push({ name: n.name.text, properties });
-        }
-        if (ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isModuleDeclaration(n)) ts.forEachChild(n, visit);
-      };
-      visit(this.sf);
-      this.classCache = out;
-    }
-    return this.classCache;
   }
 
   get imports(): TsImports {

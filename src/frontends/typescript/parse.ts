@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { changedRange } from '../../core/text-change';
 
 export function scriptKindFor(file: string): ts.ScriptKind {
   const ext = /\.[^.\\/]+$/.exec(file)?.[0].toLowerCase();
@@ -44,14 +45,8 @@ export function parseFile(file: string, text: string): ts.SourceFile {
 }
 
 function reparse(old: ts.SourceFile, text: string): ts.SourceFile {
-  const before = old.text;
-  const max = Math.min(before.length, text.length);
-  let start = 0;
-  while (start < max && before.charCodeAt(start) === text.charCodeAt(start)) start++;
-  let tail = 0;
-  while (tail < max - start && before.charCodeAt(before.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) tail++;
-  const change = ts.createTextChangeRange(ts.createTextSpan(start, before.length - tail - start), text.length - tail - start);
-  return ts.updateSourceFile(old, text, change);
+  const { start, oldEnd, newEnd } = changedRange(old.text, text);
+  return ts.updateSourceFile(old, text, ts.createTextChangeRange(ts.createTextSpan(start, oldEnd - start), newEnd - start));
 }
 
 /** Keeps a tree parsed elsewhere (the ESLint parser's) so that spelling fixes does not parse the text again. */
