@@ -150,17 +150,8 @@ function pyChainKey(syntax: PythonFixSyntax, off: OffsetFact): string[] | undefi
   if (offCall?.type !== 'call') return undefined;
   const orders = pyChainOf(syntax, offCall).methods.filter((m) => m.name === 'order_by');
   const keys = orders.length === 1 ? pyArgList(field(orders[0].call, 'arguments')) : [];
-  if (keys.length !== 1) return undefined;
-  let k: PyNode | undefined = keys[0];
-  // `M.k.desc()` / `M.k.asc()` and `desc(M.k)` / `asc(M.k)`.
-  if (k.type === 'call') {
-    const fn = field(k, 'function');
-    const inner = pyArgList(field(k, 'arguments'));
-    if (fn?.type === 'attribute' && inner.length === 0 && /^(asc|desc)$/.test(syntax.src(field(fn, 'attribute') ?? fn))) k = field(fn, 'object');
-    else if (fn && /^(sa\.|sqlalchemy\.)?(asc|desc)$/.test(syntax.src(fn)) && inner.length === 1) k = inner[0];
-    else return undefined;
-  }
-  return k?.type === 'attribute' ? withTieBreaker(syntax.src(field(k, 'attribute') ?? k)) : undefined;
+  const key = keys.length === 1 ? pyOrderKey(syntax, keys[0]) : undefined;
+  return key ? withTieBreaker(syntax.src(field(key.column, 'attribute') ?? key.column)) : undefined;
 }
 
 /**
@@ -428,16 +419,27 @@ function pyKeysetChain(syntax: PythonFixSyntax, off: OffsetFact): Fix[] {
   }];
 }
 
+/**
+ * An `order_by` argument on one column: `M.k`, `M.k.asc()` / `M.k.desc()`, `asc(M.k)` / `desc(M.k)`
+ * (also `sa.desc(…)`). Anything else (several columns, a string, an expression) is not a key.
+ */
+function pyOrderKey(syntax: PythonFixSyntax, n: PyNode): { column: PyNode; descending: boolean } | undefined {
+  if (n.type === 'attribute') return { column: n, descending: false };
+  if (n.type !== 'call') return undefined;
+  const fn = field(n, 'function');
+  const args = pyArgList(field(n, 'arguments'));
+  const method = fn?.type === 'attribute' ? syntax.src(field(fn, 'attribute') ?? fn) : undefined;
+  const obj = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
+  if (obj?.type === 'attribute' && args.length === 0 && (method === 'asc' || method === 'desc')) return { column: obj, descending: method === 'desc' };
+  const wrapper = fn ? /^(?:(?:sa|sqlalchemy)\.)?(asc|desc)$/.exec(syntax.src(fn))?.[1] : undefined;
+  if (wrapper && args.length === 1 && args[0].type === 'attribute') return { column: args[0], descending: wrapper === 'desc' };
+  return undefined;
+}
+
 /** `M.k` or `M.k.asc()`: the key; anything else (descending, several columns, a string) is not sketched. */
 function pyAscendingKey(syntax: PythonFixSyntax, n: PyNode): string | undefined {
-  if (n.type === 'attribute') return syntax.src(n);
-  if (n.type === 'call') {
-    const fn = field(n, 'function');
-    const args = field(n, 'arguments')?.children.filter((c) => c.named) ?? [];
-    const obj = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
-    if (fn?.type === 'attribute' && obj?.type === 'attribute' && args.length === 0 && syntax.src(field(fn, 'attribute') ?? fn) === 'asc') return syntax.src(obj);
-  }
-  return undefined;
+  const key = pyOrderKey(syntax, n);
+  return key && !key.descending ? syntax.src(key.column) : undefined;
 }
 
 /** Identifiers in `scope` that read or bind `name` (not attribute names or keyword-argument names). */
