@@ -162,7 +162,9 @@ export class FactWalker {
       functionId: ctx.fn?.id,
       loopIds: ctx.loops.map((l) => l.id).reverse(),
       afterAwaitInLoop: innermost ? this.awaitBefore(innermost.body, node.start, ctx.fn) : false,
-      namesRead: this.callNames(node),
+      // Only a rule about loops reads a call's names (carried names: pagination); most calls are
+      // outside loops, and their names were a sixth of the facts' allocations.
+      namesRead: ctx.loops.length ? this.callNames(node) : [],
       awaited: node.type === 'call' ? isAwaited(node) : true,
     };
     this.calls.push(fact);
@@ -443,9 +445,13 @@ export class FactWalker {
    */
   private buildBlocks(): void {
     const memo = new Map<PyNode, StatementScan>();
-    const built: BlockFact[] = new Array(this.pendingBlocks.length);
+    const built: (BlockFact | undefined)[] = new Array(this.pendingBlocks.length);
+    const awaitStarts = this.awaits.map((a) => a.start).sort((a, b) => a - b);
     for (let i = this.pendingBlocks.length - 1; i >= 0; i--) {
       const { node, functionId } = this.pendingBlocks[i];
+      // Statement facts serve the await rules only: a block without an await has nothing for
+      // them, and scanning every statement of every block was the facts' largest allocation.
+      if (!awaitWithin(awaitStarts, node)) continue;
       const statements: StatementFact[] = [];
       for (const stmt of node.children) {
         if (!stmt.named || stmt.type === 'comment') continue;
@@ -469,13 +475,25 @@ export class FactWalker {
       }
       built[i] = { functionId, span: spanOf(node), statements };
     }
-    this.blocks.push(...built);
+    for (const b of built) if (b) this.blocks.push(b);
   }
 
   /** Links awaits to call facts and builds the statement blocks (after the walk). */
   finish(): void {
     this.buildBlocks();
   }
+}
+
+/** Whether an await starts inside `node` (`starts` sorted). */
+function awaitWithin(starts: readonly number[], node: PyNode): boolean {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] < node.start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < starts.length && starts[lo] < node.end;
 }
 
 interface StatementScan {
