@@ -59,8 +59,12 @@ export class CallAnalyzer {
   analyze(call: PyNode): CallInfo {
     let info = this.memo.get(call);
     if (!info) {
+      const before = this.r.fallbacks;
       info = this.r.guard(`call:${call.start}`, NO_INFO, () => this.compute(call));
-      this.memo.set(call, info);
+      // Computed inside a cycle (`self.delete_model(…)` within `delete_model`, asked while its
+      // summary is being made), the info lacks what the cycle cut off: asked again later, it is
+      // complete. Remembering it made findings depend on which question came first.
+      if (this.r.fallbacks === before) this.memo.set(call, info);
     }
     return info;
   }

@@ -91,9 +91,18 @@ export class Resolver {
     return result;
   }
 
+  /**
+   * How many times `guard` cut a computation short: a result computed meanwhile may be partial
+   * (see CallAnalyzer.analyze).
+   */
+  fallbacks = 0;
+
   /** Guards against cycles (`x = x.where(…)`, mutually recursive helpers). */
   guard<T>(key: unknown, fallback: T, fn: () => T): T {
-    if (this.active.has(key) || this.active.size > 200) return fallback;
+    if (this.active.has(key) || this.active.size > 200) {
+      this.fallbacks++;
+      return fallback;
+    }
     this.active.add(key);
     try {
       return fn();
