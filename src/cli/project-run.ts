@@ -6,6 +6,7 @@ import type { Finding } from '../core/finding';
 import type { FileSummary } from '../core/project';
 import { SummaryIndex } from '../core/project-index';
 import { LINK_ROUNDS, ProjectSession } from '../core/project-session';
+import { languageForFile } from '../core/analyze';
 
 /** From this many files on, analysis is spread over worker threads. */
 export const PARALLEL_THRESHOLD = 200;
@@ -25,9 +26,16 @@ export interface FileResult {
   notes: string[];
 }
 
-/** A session over a share of the files: each file is parsed once, in `prepare`. */
-export function shareSession(files: readonly SourceInput[], configs: readonly Config[]): ProjectSession {
-  return new ProjectSession(files.map((f) => ({ file: f.file, text: f.text, config: configs[f.config] })));
+/**
+ * A session over a share of the files: each file is parsed once, in `prepare`. `wholeProject`: the
+ * share holds every Python file of the project (they are analysed in import order, see
+ * core/project-stream.ts).
+ */
+export function shareSession(files: readonly SourceInput[], configs: readonly Config[], wholeProject: boolean): ProjectSession {
+  return new ProjectSession(
+    files.map((f) => ({ file: f.file, text: f.text, config: configs[f.config] })),
+    { wholeProject, keepFacts: false },
+  );
 }
 
 export function shareResults(files: readonly SourceInput[], results: ReturnType<ProjectSession['finish']>): FileResult[] {
@@ -36,7 +44,7 @@ export function shareResults(files: readonly SourceInput[], results: ReturnType<
 
 /** Single-threaded: the reference that the worker path must equal. */
 export function analyzeInline(files: readonly SourceInput[], configs: readonly Config[]): FileResult[] {
-  const session = shareSession(files, configs);
+  const session = shareSession(files, configs, true);
   let index = new SummaryIndex(session.prepare());
   for (let round = 0; round < LINK_ROUNDS; round++) index = new SummaryIndex(session.relink(index));
   return shareResults(files, session.finish(index, true, false));
@@ -78,6 +86,8 @@ export interface WorkerInit {
   /** Index of each of this share's files in the whole project, and the number of files. */
   indices: number[];
   total: number;
+  /** This share holds every Python file of the project (the first share does). */
+  wholeProject: boolean;
 }
 
 /**
@@ -86,8 +96,8 @@ export interface WorkerInit {
  * against a SummaryIndex of all of them — the same computation as analyzeInline, split by file.
  */
 export async function analyzeParallel(files: readonly SourceInput[], configs: readonly Config[], count: number): Promise<FileResult[]> {
-  const shares = splitShares(files.length, count, (i) => files[i].text.length);
-  const workers = shares.map((idx) => new ShareWorker({ files: idx.map((i) => files[i]), configs: [...configs], indices: idx, total: files.length }));
+  const shares = splitShares(files.length, count, (i) => files[i].text.length, (i) => isPython(files[i].file));
+  const workers = shares.map((idx, w) => new ShareWorker({ files: idx.map((i) => files[i]), configs: [...configs], indices: idx, total: files.length, wholeProject: w === 0 }));
   try {
     /** What each worker has not seen yet of the changes the others reported. */
     const forward = (parts: { changes: SummaryChange[] }[]): SummaryChange[][] =>
@@ -142,19 +152,34 @@ export class SharedSummaries {
   }
 }
 
-/** Greedy balance by size: biggest files first, each to the least-loaded share; indices kept sorted. */
-function splitShares(n: number, count: number, size: (i: number) => number): number[][] {
+/** Python files are analysed in import order by one session, so they all go to the first share. */
+function isPython(file: string): boolean {
+  return languageForFile(file) === 'python';
+}
+
+/**
+ * Greedy balance by size: the files that must stay together (`together`) in the first share, then
+ * biggest files first, each to the least-loaded share; indices kept sorted.
+ */
+function splitShares(n: number, count: number, size: (i: number) => number, together: (i: number) => boolean): number[][] {
   const shares: number[][] = Array.from({ length: count }, () => []);
   const load = new Array<number>(count).fill(0);
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => size(b) - size(a) || a - b);
   for (const i of order) {
+    if (!together(i)) continue;
+    shares[0].push(i);
+    load[0] += size(i) + 200;
+  }
+  for (const i of order) {
+    if (together(i)) continue;
     let w = 0;
     for (let k = 1; k < count; k++) if (load[k] < load[w]) w = k;
     shares[w].push(i);
     load[w] += size(i) + 200; // a fixed cost per file, so many tiny files still spread out
   }
   for (const s of shares) s.sort((a, b) => a - b);
-  return shares.filter((s) => s.length > 0);
+  // The first share stays first even when empty of Python files: it is the one told `wholeProject`.
+  return shares.filter((s, w) => w === 0 || s.length > 0);
 }
 
 class ShareWorker {

@@ -7,7 +7,7 @@ import { SharedSummaries, shareResults, shareSession } from './project-run';
 /** Worker thread entry: analyses one share of a project on request from project-run.ts. */
 const init = workerData as WorkerInit;
 const loaded = ready();
-const session = shareSession(init.files, init.configs);
+const session = shareSession(init.files, init.configs, init.wholeProject);
 const summaries = new SharedSummaries(init);
 
 parentPort?.on('message', (msg: ToWorker) => {

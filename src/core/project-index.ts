@@ -63,40 +63,12 @@ export class SummaryIndex implements ProjectIndex {
 
   /** Python: relative (`.crud`, `..models`) or absolute dotted names matched by path suffix. */
   private resolvePython(fromFile: string, specifier: string): FileSummary | undefined {
-    const m = /^(\.*)(.*)$/.exec(specifier)!;
-    const dots = m[1].length;
-    const rest = m[2] ? m[2].split('.').join('/') : '';
-    if (dots > 0) {
-      let dir = path.dirname(normalize(fromFile));
-      for (let i = 1; i < dots; i++) dir = path.dirname(dir);
-      const base = rest ? path.join(dir, rest) : dir;
-      return this.byFile.get(base + '.py') ?? this.byFile.get(path.join(base, '__init__.py'));
-    }
-    if (!rest) return undefined;
-    // Absolute: any file whose path ends like the module (`app/crud/user.py`, `app/crud/__init__.py`).
-    const hit = this.pythonModules().get(rest);
-    return hit === null ? undefined : hit;
+    this.pythonPaths ??= new PythonModulePaths([...this.byFile.keys()]);
+    const file = this.pythonPaths.resolve(fromFile, specifier);
+    return file === undefined ? undefined : this.byFile.get(file);
   }
 
-  /** Module path suffix → the one file it names (null when two files share it: ambiguous). */
-  private pythonByModule: Map<string, FileSummary | null> | undefined;
-
-  private pythonModules(): Map<string, FileSummary | null> {
-    if (this.pythonByModule) return this.pythonByModule;
-    const map = new Map<string, FileSummary | null>();
-    for (const [file, summary] of this.byFile) {
-      if (!file.endsWith('.py')) continue;
-      const parts = file.replace(/\.py$/, '').split('/');
-      if (parts[parts.length - 1] === '__init__') parts.pop();
-      for (let i = parts.length - 1; i >= 0; i--) {
-        const key = parts.slice(i).join('/');
-        if (!key) continue;
-        map.set(key, map.has(key) && map.get(key) !== summary ? null : summary);
-      }
-    }
-    this.pythonByModule = map;
-    return map;
-  }
+  private pythonPaths: PythonModulePaths | undefined;
 
   /** Every summary (plain JSON), to hand the index to a worker thread. */
   allSummaries(): FileSummary[] {
@@ -112,7 +84,67 @@ export class SummaryIndex implements ProjectIndex {
   }
 }
 
-function normalize(file: string): string {
+/**
+ * Python module names to files, over the project's paths: relative specifiers (`.crud`, `..models`)
+ * from the importing file's folder, absolute dotted names (`app.crud.user`) by path suffix, where a
+ * suffix two files share names neither (ambiguous). Paths are normalised.
+ */
+export class PythonModulePaths {
+  private readonly files: Set<string>;
+  /** Module path suffix → the one file it names (null when two files share it). */
+  private bySuffix: Map<string, string | null> | undefined;
+
+  constructor(files: Iterable<string>) {
+    this.files = new Set([...files].filter((f) => f.endsWith('.py')));
+  }
+
+  /** Answers by importing file (relative specifiers) or by specifier alone (absolute ones). */
+  private readonly answers = new Map<string, string | undefined>();
+
+  resolve(fromFile: string, specifier: string): string | undefined {
+    const key = specifier.startsWith('.') ? `${fromFile}\0${specifier}` : specifier;
+    if (this.answers.has(key)) return this.answers.get(key);
+    const file = this.resolveUncached(fromFile, specifier);
+    this.answers.set(key, file);
+    return file;
+  }
+
+  private resolveUncached(fromFile: string, specifier: string): string | undefined {
+    const m = /^(\.*)(.*)$/.exec(specifier)!;
+    const dots = m[1].length;
+    const rest = m[2] ? m[2].split('.').join('/') : '';
+    if (dots > 0) {
+      let dir = path.dirname(normalize(fromFile));
+      for (let i = 1; i < dots; i++) dir = path.dirname(dir);
+      const base = rest ? path.join(dir, rest) : dir;
+      const module = base + '.py';
+      if (this.files.has(module)) return module;
+      const init = path.join(base, '__init__.py');
+      return this.files.has(init) ? init : undefined;
+    }
+    if (!rest) return undefined;
+    const hit = this.suffixes().get(rest);
+    return hit === null ? undefined : hit;
+  }
+
+  private suffixes(): Map<string, string | null> {
+    if (this.bySuffix) return this.bySuffix;
+    const map = new Map<string, string | null>();
+    for (const file of this.files) {
+      const parts = file.replace(/\.py$/, '').split('/');
+      if (parts[parts.length - 1] === '__init__') parts.pop();
+      for (let i = parts.length - 1; i >= 0; i--) {
+        const key = parts.slice(i).join('/');
+        if (!key) continue;
+        map.set(key, map.has(key) && map.get(key) !== file ? null : file);
+      }
+    }
+    this.bySuffix = map;
+    return map;
+  }
+}
+
+export function normalize(file: string): string {
   return path.normalize(file).replace(/\\/g, '/');
 }
 
@@ -126,7 +158,7 @@ export interface SourceFile {
  * each file is parsed once; summaries are re-linked so a helper two files away is still seen).
  */
 export function analyzeProject(files: SourceFile[], config: Config): Map<string, AnalyzeResult> {
-  const session = new ProjectSession(files.filter((f) => languageForFile(f.file)).map((f) => ({ ...f, config })));
+  const session = new ProjectSession(files.filter((f) => languageForFile(f.file)).map((f) => ({ ...f, config })), { wholeProject: true });
   let index = new SummaryIndex(session.prepare());
   for (let round = 0; round < LINK_ROUNDS; round++) index = new SummaryIndex(session.relink(index));
   const results = session.finish(index);
@@ -139,7 +171,7 @@ export function analyzeProject(files: SourceFile[], config: Config): Map<string,
 
 /** The summaries of a set of files, as an index (for callers that analyse files one by one). */
 export function buildIndex(files: SourceFile[], config: Config): SummaryIndex {
-  const session = new ProjectSession(files.filter((f) => languageForFile(f.file)).map((f) => ({ ...f, config })));
+  const session = new ProjectSession(files.filter((f) => languageForFile(f.file)).map((f) => ({ ...f, config })), { wholeProject: true });
   let index = new SummaryIndex(session.prepare());
   for (let round = 0; round < LINK_ROUNDS; round++) index = new SummaryIndex(session.relink(index));
   return index;

@@ -6,11 +6,25 @@ import type { AnalyzeResult } from './analyze';
 import { analyze, checkFacts, extractFacts, languageForFile, summarize } from './analyze';
 import { fileSummary, linkFactsSafely, needsTypesFromProject } from './link';
 import { frontendFor } from '../frontends';
+import type { Frontend } from '../frontends';
+import type { Streamed } from './project-stream';
+import { streamFiles } from './project-stream';
 
 export interface ProjectFile {
   file: string;
   text: string;
   config: Config;
+}
+
+export interface SessionOptions {
+  /**
+   * The session holds every file of the project: files of front-ends summarised per pass (Python)
+   * are then analysed in import order, each once (core/project-stream.ts), instead of per pass.
+   * Sessions over a part of the project (the editor's chunks) must not set it.
+   */
+  wholeProject?: boolean;
+  /** Results keep their facts (default true; the CLI needs only findings). */
+  keepFacts?: boolean;
 }
 
 /** How many times summaries are re-linked: each round lets a helper reach one more file away. */
@@ -30,14 +44,20 @@ export class ProjectSession {
   private readonly notes: string[][] = [];
   private readonly summaries: FileSummary[] = [];
   private readonly legacy: boolean[] = [];
+  private readonly streamed: (Streamed | undefined)[] = [];
   private retyped = false;
 
-  constructor(private readonly files: readonly ProjectFile[]) {}
+  constructor(
+    private readonly files: readonly ProjectFile[],
+    private readonly options: SessionOptions = {},
+  ) {}
 
   /** Pass 1: facts and local summaries of every file. */
   prepare(): FileSummary[] {
+    if (this.options.wholeProject) this.stream();
     this.prefetch();
     this.files.forEach((f, i) => {
+      if (this.streamed[i]) return;
       const language = languageForFile(f.file);
       const frontend = language ? frontendFor(language) : undefined;
       // Front-ends that do not report exports as facts (Python, for now) are summarised and
@@ -55,10 +75,35 @@ export class ProjectSession {
     return [...this.summaries];
   }
 
+  /** Files of per-pass front-ends, analysed in import order: their summaries are final at once. */
+  private stream(): void {
+    const byFrontend = new Map<Frontend, number[]>();
+    this.files.forEach((f, i) => {
+      const language = languageForFile(f.file);
+      const frontend = language ? frontendFor(language) : undefined;
+      if (!frontend || frontend.linksFacts || !frontend.importedModules) return;
+      const list = byFrontend.get(frontend) ?? [];
+      list.push(i);
+      byFrontend.set(frontend, list);
+    });
+    for (const [frontend, indices] of byFrontend) {
+      const done = streamFiles(
+        indices.map((i) => this.files[i]),
+        frontend,
+        { keepFacts: this.options.keepFacts ?? true },
+      );
+      indices.forEach((i, k) => {
+        this.streamed[i] = done[k];
+        this.summaries[i] = done[k].summary;
+      });
+    }
+  }
+
   /** A front-end that can parse ahead (Python, on another thread) is told its files first, in order. */
   private prefetch(): void {
     const byFrontend = new Map<Prefetching, ProjectFile[]>();
-    for (const f of this.files) {
+    for (const [i, f] of this.files.entries()) {
+      if (this.streamed[i]) continue;
       const language = languageForFile(f.file);
       const frontend = language ? frontendFor(language) : undefined;
       if (!frontend || !canPrefetch(frontend)) continue;
@@ -72,6 +117,7 @@ export class ProjectSession {
   /** One more round: link every file against the summaries of the whole project. */
   relink(project: ProjectIndex): FileSummary[] {
     this.files.forEach((f, i) => {
+      if (this.streamed[i]) return;
       if (this.legacy[i]) {
         // One re-summary against the project (a helper one file away); deeper chains need the
         // front-end to report its calls as facts.
@@ -101,12 +147,18 @@ export class ProjectSession {
       if (!keepFacts) {
         result.facts = undefined;
         this.facts[i] = undefined;
+        this.streamed[i] = undefined;
       }
       return result;
     });
   }
 
   private finishFile(f: ProjectFile, i: number, project: ProjectIndex, fixes: boolean): AnalyzeResult {
+    const streamed = this.streamed[i];
+    if (streamed) {
+      const { result } = streamed;
+      return fixes ? { ...result } : { ...result, findings: result.findings.map((x) => ({ ...x, fixes: [] })) };
+    }
     if (this.legacy[i]) return analyze({ file: f.file, text: f.text, config: f.config, project, fixes });
     const facts = this.facts[i];
     if (!facts) return { findings: [], notes: this.notes[i] };

@@ -109,7 +109,7 @@ function buildProject(root: string): CachedProject {
     if (configFile && !mtimes.has(configFile)) mtimes.set(configFile, statTime(configFile));
   }
   // The same passes as the CLI's single-threaded run (src/cli/project-run.ts analyzeInline).
-  const session = new ProjectSession(inputs);
+  const session = new ProjectSession(inputs, { wholeProject: true, keepFacts: false });
   let index = new SummaryIndex(session.prepare());
   for (let round = 0; round < LINK_ROUNDS; round++) index = new SummaryIndex(session.relink(index));
   return { index, mtimes, checkedAt: 0 };

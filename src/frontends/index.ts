@@ -21,6 +21,23 @@ export interface Frontend {
    * a rule asks, after extraction. Without it rules get the text-only `TextSyntax`.
    */
   fixSyntax?(facts: FileFacts): FixSyntax;
+  /**
+   * For front-ends that are summarised per pass (no `linksFacts`): the modules a file's text imports,
+   * as specifiers, so a project analysis can take files after the files they import
+   * (core/project-stream.ts). A guess from the text is fine: look-ups are checked afterwards.
+   */
+  importedModules?(text: string): string[];
+  /**
+   * Ends the project analysis of a file: drops what was kept for it (its tree) and returns the
+   * record of the project look-ups its last analysis made, to check later against the final index.
+   */
+  release?(file: string): LookupRecord | undefined;
+}
+
+/** The project look-ups an analysis made, with their answers. */
+export interface LookupRecord {
+  /** The same questions get the same answers from `project`. */
+  stillValid(project: ProjectIndex | undefined): boolean;
 }
 
 /**

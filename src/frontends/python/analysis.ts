@@ -23,7 +23,7 @@ export interface FileAnalysis {
   readonly roles: FunctionRoles;
   callNodes: PyNode[];
   config: Config;
-  lookups: { stillValid(project: ProjectIndex | undefined): boolean; rebase(project: ProjectIndex | undefined): void };
+  lookups: RecordingProject;
   /** The summary, once built (an analysis does not change). */
   summary?: FileSummary;
 }
@@ -45,6 +45,8 @@ interface CacheEntry {
   parsed: ParsedPython;
   tree: ScopeTree;
   analysis?: FileAnalysis;
+  /** The look-ups of the last analysis made or reused for this text (kept or not). */
+  lookups?: RecordingProject;
 }
 
 const cache = new Map<string, CacheEntry>();
@@ -76,6 +78,18 @@ export function parsedTree(file: string, text: string): ParsedPython | undefined
   return parseCached(file, text)?.parsed;
 }
 
+/**
+ * Drops everything kept for a file (a project analysis is done with it) and returns the look-ups
+ * its last analysis made.
+ */
+export function releaseAnalysis(file: string): RecordingProject | undefined {
+  const hit = cache.get(file);
+  if (!hit) return undefined;
+  cache.delete(file);
+  cached -= hit.text.length;
+  return hit.lookups;
+}
+
 /** Forgets a file's analysis (after a failure part-way through it). */
 export function forgetAnalysis(file: string): void {
   const hit = cache.get(file);
@@ -93,6 +107,7 @@ export function analyseFile(file: string, text: string, config: Config, project:
   if (previous && previous.config === config && previous.lookups.stillValid(project)) {
     // Questions not asked yet (the facts ask more than the summary) go to the newest summaries.
     previous.lookups.rebase(project);
+    entry.lookups = previous.lookups;
     return previous;
   }
   const { parsed, tree } = entry;
@@ -117,6 +132,7 @@ export function analyseFile(file: string, text: string, config: Config, project:
   };
   // Without a project this is the first pass of a project analysis (or a single file): the next
   // request brings a project and cannot reuse it, and keeping 1,000 of them costs the GC dearly.
+  entry.lookups = lookups;
   if (project && keep) entry.analysis = analysis;
   else if (!project) entry.analysis = undefined;
   return analysis;
@@ -138,7 +154,7 @@ function answerText(found: object | undefined): string {
   return text;
 }
 
-class RecordingProject implements ProjectIndex {
+export class RecordingProject implements ProjectIndex {
   private readonly answers = new Map<string, string>();
 
   constructor(private inner: ProjectIndex | undefined) {}

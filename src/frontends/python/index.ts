@@ -3,7 +3,8 @@ import type { FileFacts, Language } from '../../core/model';
 import type { FileSummary, ProjectIndex } from '../../core/project';
 import { emptySummary } from '../../core/project';
 import type { Frontend } from '../index';
-import { analyseFile, forgetAnalysis, lineOf } from './analysis';
+import { analyseFile, forgetAnalysis, lineOf, releaseAnalysis } from './analysis';
+import { importedModules } from './imports';
 import { FactWalker } from './facts';
 import { initPythonParser, parserProblem } from './parser';
 import { buildSummary } from './summary';
@@ -60,6 +61,8 @@ export const pythonFrontend: Frontend & { prefetch(files: readonly { file: strin
       return empty([`${file}: could not be analysed (${err instanceof Error ? err.message : String(err)}); skipped`]);
     }
   },
+  importedModules,
+  release: releaseAnalysis,
   fixSyntax(facts) {
     try {
       return pythonFixSyntax(facts) ?? textSyntax(facts);

@@ -1,0 +1,140 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyzeProject, defaultConfig, ready } from '../src/core';
+import type { Finding } from '../src/core';
+import { importedModules } from '../src/frontends/python/imports';
+import { makeProject, parseJson, removeProject, runCli } from './cli-helpers';
+
+/**
+ * Python files in a project analysis are taken in import order, each analysed once
+ * (src/core/project-stream.ts): a helper is seen however many files down it is, import cycles
+ * still see each other one file away, and neither the order files come in nor the worker threads
+ * change a finding.
+ */
+
+const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
+
+/** `app/m0.py` … `app/m{depth}.py`: an async route in m0, each module calling the next, a blocking call at the end. */
+function chain(depth: number): Record<string, string> {
+  const files: Record<string, string> = { 'app/__init__.py': '' };
+  files['app/m0.py'] = ['from app.m1 import step1', '', '', 'async def route():', '    return step1()', ''].join('\n');
+  for (let i = 1; i < depth; i++) {
+    files[`app/m${i}.py`] = [`from app.m${i + 1} import step${i + 1}`, '', '', `def step${i}():`, `    return step${i + 1}()`, ''].join('\n');
+  }
+  files[`app/m${depth}.py`] = ['import time', '', '', `def step${depth}():`, '    time.sleep(1)', ''].join('\n');
+  return files;
+}
+
+function analyse(files: Record<string, string>, order: (names: string[]) => string[] = (n) => n): Map<string, Finding[]> {
+  const names = order(Object.keys(files));
+  const results = analyzeProject(
+    names.map((n) => ({ file: `/project/${n}`, text: files[n] })),
+    defaultConfig(),
+  );
+  return new Map(names.map((n) => [n, results.get(`/project/${n}`)!.findings]));
+}
+
+function summary(findings: Map<string, Finding[]>): string[] {
+  return [...findings]
+    .flatMap(([file, list]) => list.map((f) => `${file}:${f.span.start}:${f.rule}:${f.message}`))
+    .sort();
+}
+
+function pythonFixtures(): { file: string; text: string }[] {
+  const out: { file: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith('.py') && !p.endsWith('.fixed.py')) out.push({ file: p, text: fs.readFileSync(p, 'utf8') });
+    }
+  };
+  walk(FIXTURES);
+  return out.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+describe('project analysis of Python files in import order', () => {
+  before(() => ready());
+
+  it('reads the modules a file imports from its text, without parsing', () => {
+    const text = [
+      'import os, app.core.db as db',
+      'from . import models',
+      'from ..crud import (',
+      '    user,',
+      '    order as orders,',
+      ')',
+      'def f():',
+      '    from app.services.mail import send  # late import',
+      'x = 1; import json',
+    ].join('\n');
+    assert.deepStrictEqual(new Set(importedModules(text)), new Set(['os', 'app', 'app.core', 'app.core.db', '.', '.models', '..crud', '..crud.user', '..crud.order', 'app.services.mail', 'app.services.mail.send', 'json']));
+  });
+
+  for (const depth of [2, 5]) {
+    it(`reports a blocking call ${depth} files below the async route`, () => {
+      const findings = analyse(chain(depth));
+      assert.deepStrictEqual(
+        findings.get('app/m0.py')!.map((f) => f.rule),
+        ['blocking-call-in-async'],
+      );
+      assert.match(findings.get('app/m0.py')![0].message, /`step1` calls `time\.sleep`/);
+    });
+  }
+
+  it('sees a helper of the other module in an import cycle', () => {
+    const files = {
+      'app/__init__.py': '',
+      'app/a.py': ['from app.b import slow', '', 'LIMIT = 5', '', '', 'async def route():', '    return slow()', ''].join('\n'),
+      'app/b.py': ['import time', '', 'from app.a import LIMIT', '', '', 'def slow():', '    time.sleep(LIMIT)', ''].join('\n'),
+    };
+    const findings = analyse(files);
+    assert.deepStrictEqual(findings.get('app/a.py')!.map((f) => f.rule), ['blocking-call-in-async']);
+  });
+
+  it('finds the same in every Python fixture whatever order the files come in', () => {
+    const files = pythonFixtures();
+    assert.ok(files.length > 50, `${files.length} Python fixtures`);
+    const run = (list: typeof files) => {
+      const results = analyzeProject(list, defaultConfig());
+      return summary(new Map(list.map((f) => [f.file, results.get(f.file)!.findings])));
+    };
+    const forward = run(files);
+    assert.ok(forward.length > 100, `${forward.length} findings`);
+    assert.deepStrictEqual(run([...files].reverse()), forward);
+    // Interleaved: every other file first.
+    assert.deepStrictEqual(run([...files.filter((_, i) => i % 2), ...files.filter((_, i) => i % 2 === 0)]), forward);
+  });
+});
+
+describe('cli: Python in import order, with worker threads', function () {
+  let dir: string;
+  before(() => {
+    // 240 files: chains 4 deep and small cycles, beside TypeScript files, so the parallel path runs.
+    const files: Record<string, string> = { 'app/__init__.py': '' };
+    for (let c = 0; c < 40; c++) {
+      for (const [name, text] of Object.entries(chain(4))) {
+        if (name === 'app/__init__.py') continue;
+        files[name.replace('app/', `app/c${c}/`)] = text.replace(/app\.m/g, `app.c${c}.m`);
+      }
+      files[`app/c${c}/__init__.py`] = '';
+      files[`lib/t${c}.ts`] = ["import fs from 'fs';", `export async function read${c}() {`, "  return fs.readFileSync('x');", '}', ''].join('\n');
+    }
+    dir = makeProject(files);
+  });
+  after(() => removeProject(dir));
+
+  it('gives exactly the single-threaded result', async () => {
+    const single = await runCli(['check', '--format', 'json'], dir, { PERFLENS_WORKERS: '0', PERFLENS_DEBUG: '1' });
+    const parallel = await runCli(['check', '--format', 'json'], dir, { PERFLENS_WORKERS: '2', PERFLENS_DEBUG: '1' });
+    assert.match(parallel.stderr, /2 worker threads/);
+    assert.doesNotMatch(parallel.stderr, /worker threads failed/);
+    const a = parseJson(single.stdout) as { findings: { file: string; rule: string }[] };
+    const b = parseJson(parallel.stdout) as { findings: { file: string; rule: string }[] };
+    assert.deepStrictEqual(b.findings, a.findings);
+    // Every chain's route, and every TypeScript file.
+    assert.strictEqual(a.findings.filter((f) => f.file.endsWith('m0.py')).length, 40);
+    assert.strictEqual(a.findings.filter((f) => f.file.endsWith('.ts')).length, 40);
+  });
+});
