@@ -98,14 +98,18 @@ export class PythonModulePaths {
     this.files = new Set([...files].filter((f) => f.endsWith('.py')));
   }
 
-  /** Answers by importing file (relative specifiers) or by specifier alone (absolute ones). */
+  /** Answers by importing folder (relative specifiers) or by specifier alone (absolute ones). */
   private readonly answers = new Map<string, string | undefined>();
 
   resolve(fromFile: string, specifier: string): string | undefined {
-    const key = specifier.startsWith('.') ? `${fromFile}\0${specifier}` : specifier;
-    if (this.answers.has(key)) return this.answers.get(key);
-    const file = this.resolveUncached(fromFile, specifier);
-    this.answers.set(key, file);
+    const relative = specifier.charCodeAt(0) === 46; /* . */
+    const slash = Math.max(fromFile.lastIndexOf('/'), fromFile.lastIndexOf('\\'));
+    const key = relative ? `${fromFile.slice(0, slash)}\0${specifier}` : specifier;
+    let file = this.answers.get(key);
+    if (file === undefined && !this.answers.has(key)) {
+      file = this.resolveUncached(fromFile, specifier);
+      this.answers.set(key, file);
+    }
     return file;
   }
 
@@ -114,12 +118,13 @@ export class PythonModulePaths {
     const dots = m[1].length;
     const rest = m[2] ? m[2].split('.').join('/') : '';
     if (dots > 0) {
-      let dir = path.dirname(normalize(fromFile));
-      for (let i = 1; i < dots; i++) dir = path.dirname(dir);
-      const base = rest ? path.join(dir, rest) : dir;
+      // Normalised paths have no `.`/`..` segments and the rest no dots: plain string steps.
+      let dir = normalize(fromFile);
+      for (let i = 0; i < dots; i++) dir = dir.slice(0, Math.max(dir.lastIndexOf('/'), 0));
+      const base = rest ? `${dir}/${rest}` : dir;
       const module = base + '.py';
       if (this.files.has(module)) return module;
-      const init = path.join(base, '__init__.py');
+      const init = `${base}/__init__.py`;
       return this.files.has(init) ? init : undefined;
     }
     if (!rest) return undefined;

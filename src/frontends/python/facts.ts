@@ -111,7 +111,8 @@ export class FactWalker {
         const fn = this.r.tree.functionOf.get(node);
         // A lambda handed to map/filter/sorted runs once per element, inside its caller.
         const callback = this.callbackLoops.get(node);
-        for (const c of node.children) {
+        for (let ci = 0, cs = node.children; ci < cs.length; ci++) {
+          const c = cs[ci];
           if (c.field === 'body') this.visit(c, { fn, loops: callback ? [...ctx.loops, callback] : [] });
           else this.visit(c, ctx);
         }
@@ -141,7 +142,10 @@ export class FactWalker {
         if (ctx.fn && this.r.scopeFor(node).fn === ctx.fn) this.block(node, ctx);
         break;
     }
-    for (const c of node.children) this.visit(c, ctx);
+    for (let ci = 0, cs = node.children; ci < cs.length; ci++) {
+      const c = cs[ci];
+      this.visit(c, ctx);
+    }
   }
 
   private call(node: PyNode, at: PyNode, ctx: Ctx): void {
@@ -453,7 +457,8 @@ export class FactWalker {
       // them, and scanning every statement of every block was the facts' largest allocation.
       if (!awaitWithin(awaitStarts, node)) continue;
       const statements: StatementFact[] = [];
-      for (const stmt of node.children) {
+      for (let stmti = 0, stmts = node.children; stmti < stmts.length; stmti++) {
+        const stmt = stmts[stmti];
         if (!stmt.named || stmt.type === 'comment') continue;
         const scan = scanStatement(stmt, memo, (n) => this.src(n));
         memo.set(stmt, scan);
@@ -545,7 +550,10 @@ function scanStatement(stmt: PyNode, memo: Map<PyNode, StatementScan>, src: (n: 
     }
     // break/continue inside a loop (the statement itself, or one within it) stay in that loop.
     const nested = inLoop || LOOP_TYPES.has(n.type);
-    for (const c of n.children) stack.push([c, nested]);
+    for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+      const c = cs[ci];
+      stack.push([c, nested]);
+    }
   }
   return scan;
 }

@@ -68,7 +68,10 @@ class PythonSyntax extends TextSyntax implements PythonFixSyntax {
       while (stack.length) {
         const n = stack.pop()!;
         if (n.type === 'identifier') this.ids.add(this.src(n));
-        for (const c of n.children) stack.push(c);
+        for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+          const c = cs[ci];
+          stack.push(c);
+        }
       }
     }
     return this.ids;

@@ -88,14 +88,20 @@ export function namesOf(
         push(field(n, 'value'), false);
         continue;
       case 'for_statement':
-        for (const c of n.children) push(c, c.field === 'left');
+        for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+          const c = cs[ci];
+          push(c, c.field === 'left');
+        }
         continue;
       case 'for_in_clause':
         // Comprehension variables are local to the comprehension.
         push(field(n, 'right'), false);
         continue;
       case 'as_pattern':
-        for (const c of n.children) push(c, c.field === 'alias');
+        for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+          const c = cs[ci];
+          push(c, c.field === 'alias');
+        }
         continue;
       case 'function_definition':
       case 'class_definition': {
@@ -103,14 +109,18 @@ export function namesOf(
         if (name) out.writes.add(src(name));
         // Decorators, defaults and base classes run now; the body does not (classes: it does,
         // but it binds class attributes, not names of this block).
-        for (const c of n.children) {
+        for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+          const c = cs[ci];
           if (c.field === 'parameters') for (const p of namedChildren(c)) push(field(p, 'value'), false);
           else if (c.field === 'superclasses') push(c, false);
         }
         continue;
       }
       case 'decorated_definition':
-        for (const c of n.children) push(c, false);
+        for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+          const c = cs[ci];
+          push(c, false);
+        }
         continue;
       case 'lambda':
         for (const p of namedChildren(field(n, 'parameters') ?? n)) if (p !== n) push(field(p, 'value'), false);
@@ -127,13 +137,22 @@ export function namesOf(
       case 'nonlocal_statement':
         continue;
       case 'delete_statement':
-        for (const c of n.children) push(c, true);
+        for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+          const c = cs[ci];
+          push(c, true);
+        }
         continue;
       default:
         if (target && TARGET_CONTAINERS.has(n.type)) {
-          for (const c of n.children) push(c, true);
+          for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+            const c = cs[ci];
+            push(c, true);
+          }
         } else {
-          for (const c of n.children) push(c, false);
+          for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+            const c = cs[ci];
+            push(c, false);
+          }
         }
     }
   }

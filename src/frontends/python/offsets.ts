@@ -184,7 +184,10 @@ export class OffsetCollector {
       const n = stack.pop()!;
       if (n.type === 'identifier' && !(n.parent?.type === 'attribute' && n.field === 'attribute') && !(n.parent?.type === 'keyword_argument' && n.field === 'name')) ids.push(n);
       if (n.type === 'lambda') continue;
-      for (const c of n.children) stack.push(c);
+      for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+        const c = cs[ci];
+        stack.push(c);
+      }
     }
     ids.sort((a, b) => Number(PAGING_NAMES.test(this.r.src(b))) - Number(PAGING_NAMES.test(this.r.src(a))) || a.start - b.start);
     for (const id of ids) {

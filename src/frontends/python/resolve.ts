@@ -190,12 +190,23 @@ export class Resolver {
     }
     // Prefer the nearest binding before the use, then the others (Python is flow-insensitive
     // enough for this: a local bound later in a loop still names the same kind of thing).
-    const ordered = orderBindings(found.bindings, pos);
-    for (const b of ordered) {
-      const v = this.guard(b, UNKNOWN, () => this.bindingValue(b, found.scope, depth + 1));
+    // (Walked in place, without building the ordered list: names are looked up constantly.)
+    const bindings = found.bindings;
+    for (let i = bindings.length - 1; i >= 0; i--) {
+      if (bindings[i].pos > pos) continue;
+      const v = this.bindingValueGuarded(bindings[i], found.scope, depth);
+      if (v.kind !== 'unknown') return v;
+    }
+    for (let i = 0; i < bindings.length; i++) {
+      if (bindings[i].pos <= pos) continue;
+      const v = this.bindingValueGuarded(bindings[i], found.scope, depth);
       if (v.kind !== 'unknown') return v;
     }
     return UNKNOWN;
+  }
+
+  private bindingValueGuarded(b: Binding, scope: Scope, depth: number): Value {
+    return this.guard(b, UNKNOWN, () => this.bindingValue(b, scope, depth + 1));
   }
 
   /**
@@ -626,12 +637,6 @@ export class Resolver {
     const t = this.type(owner);
     return t?.methods?.[name] ?? t?.otherMethods;
   }
-}
-
-function orderBindings(bindings: Binding[], pos: number): Binding[] {
-  const before = bindings.filter((b) => b.pos <= pos).reverse();
-  const after = bindings.filter((b) => b.pos > pos);
-  return [...before, ...after];
 }
 
 export function qnameOf(v: Value): string | undefined {

@@ -460,7 +460,8 @@ function defineComprehension(n: PyNode, scope: Scope, tree: ScopeTree): void {
   const compScope = newScope('comprehension', n, scope);
   tree.scopeOf.set(n, compScope);
   let first = true;
-  for (const c of n.children) {
+  for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+    const c = cs[ci];
     if (c.type === 'for_in_clause') {
       const left = field(c, 'left');
       const right = field(c, 'right');
@@ -495,7 +496,10 @@ function containsYield(body: PyNode): boolean {
     const n = stack.pop()!;
     if (n.type === 'yield' && n.named) return true;
     if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') continue;
-    for (const c of n.children) stack.push(c);
+    for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+      const c = cs[ci];
+      stack.push(c);
+    }
   }
   return false;
 }

@@ -186,7 +186,8 @@ function appendString(r: Resolver, n: PyNode, out: SqlText): void {
     }
     return;
   }
-  for (const c of n.children) {
+  for (let ci = 0, cs = n.children; ci < cs.length; ci++) {
+    const c = cs[ci];
     if (c.type === 'string_content') {
       const t = r.src(c);
       for (let i = 0; i < t.length; i++) {

@@ -22,7 +22,10 @@ export interface PyNode {
 }
 
 export function field(node: PyNode, name: string): PyNode | undefined {
-  for (const c of node.children) if (c.field === name) return c;
+  for (let ci = 0, cs = node.children; ci < cs.length; ci++) {
+    const c = cs[ci];
+    if (c.field === name) return c;
+  }
   return undefined;
 }
 
@@ -35,12 +38,18 @@ export function namedChildren(node: PyNode): PyNode[] {
 }
 
 export function firstNamed(node: PyNode): PyNode | undefined {
-  for (const c of node.children) if (c.named && c.type !== 'comment') return c;
+  for (let ci = 0, cs = node.children; ci < cs.length; ci++) {
+    const c = cs[ci];
+    if (c.named && c.type !== 'comment') return c;
+  }
   return undefined;
 }
 
 export function hasChild(node: PyNode, type: string): boolean {
-  for (const c of node.children) if (c.type === type) return true;
+  for (let ci = 0, cs = node.children; ci < cs.length; ci++) {
+    const c = cs[ci];
+    if (c.type === type) return true;
+  }
   return false;
 }
 
