@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyze, ready } from '../src/core';
 import type { Finding } from '../src/core';
-import { usePythonIncrementalParsing } from '../src/frontends/python/parser';
+import { parsePython, usePythonIncrementalParsing } from '../src/frontends/python/parser';
+import { serialiseTree } from './python-tree-serialise';
 import { useIncrementalParsing } from '../src/frontends/typescript/parse';
 
 /**
@@ -34,6 +35,35 @@ function random(seed: number): () => number {
     s = (s * 1664525 + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
+}
+
+/**
+ * Edits that keep a Python file parsing (so the copy can take over unchanged top-level
+ * statements): a comment line, a `pass` at the indentation of the line it goes before, a letter
+ * inside a string, then back to the original. `edits` above mostly produce syntax errors in Python.
+ */
+function pythonEdits(text: string, next: () => number): string[] {
+  const at = (n: number) => Math.floor(next() * n);
+  const out: string[] = [];
+  let lines = text.split('\n');
+  for (let k = 0; k < 3; k++) {
+    lines = [...lines];
+    lines.splice(at(lines.length), 0, '# typed while reading');
+    out.push(lines.join('\n'));
+    lines = [...lines];
+    const i = at(lines.length);
+    lines.splice(i, 0, `${/^\s*/.exec(lines[i] ?? '')![0]}pass`);
+    out.push(lines.join('\n'));
+  }
+  let t = lines.join('\n');
+  for (let k = 0; k < 3; k++) {
+    const quote = t.indexOf('"', at(t.length));
+    if (quote < 0) break;
+    t = t.slice(0, quote + 1) + 'z' + t.slice(quote + 1);
+    out.push(t);
+  }
+  out.push(text);
+  return out;
 }
 
 function edits(text: string, next: () => number): string[] {
@@ -86,7 +116,7 @@ for (const language of ['TypeScript/JavaScript', 'Python'] as const) {
         const fresh = path.join(path.dirname(file), `fresh-${path.basename(file)}`);
         incrementally(true);
         analyze({ file, text: original });
-        for (const text of edits(original, next)) {
+        for (const text of [...edits(original, next), ...(python ? pythonEdits(original, next) : [])]) {
           incrementally(true);
           const incremental = analyze({ file, text });
           incrementally(false);
@@ -97,3 +127,31 @@ for (const language of ['TypeScript/JavaScript', 'Python'] as const) {
     }
   });
 }
+
+describe('incremental parsing (the editor engine): Python syntax trees', () => {
+  before(() => ready());
+  after(() => usePythonIncrementalParsing(false));
+
+  // The copy reuses the top-level statements an edit left alone (cloned from the last copy): every
+  // node, field, parent and offset must be what a fresh parse and copy gives.
+  for (const file of fixtures(FIXTURES, true)) {
+    it(`copies the tree of a fresh parse after each edit: ${path.relative(FIXTURES, file)}`, () => {
+      const original = fs.readFileSync(file, 'utf8');
+      const next = random(file.length * 104729 + original.length);
+      const key = `${file}#tree`;
+      usePythonIncrementalParsing(true);
+      parsePython(original, key);
+      let reused = 0;
+      for (const text of [...pythonEdits(original, next), ...edits(original, next), ...pythonEdits(original, next)]) {
+        usePythonIncrementalParsing(true);
+        const incremental = parsePython(text, key);
+        if (incremental && !incremental.hasError) reused++;
+        usePythonIncrementalParsing(false);
+        const fresh = parsePython(text);
+        assert.ok(incremental && fresh);
+        assert.strictEqual(serialiseTree(incremental), serialiseTree(fresh), `after an edit to:\n${text}`);
+      }
+      assert.ok(reused > 0 || /\bERROR\b|syntax/i.test(original), 'some edits parse cleanly');
+    });
+  }
+});

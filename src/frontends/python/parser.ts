@@ -161,7 +161,14 @@ interface CursorOps {
  * reuses what the edit did not touch. Off by default: a project analysis parses each text once.
  */
 let incremental = false;
-const keptTrees = new Map<string, { text: string; tree: TreeSitter.Tree }>();
+const keptTrees = new Map<string, KeptTree>();
+
+interface KeptTree {
+  text: string;
+  tree: TreeSitter.Tree;
+  /** The copy made of `tree` (see copyReusing), when it had no syntax error. */
+  copy?: PyNode;
+}
 const KEPT_TREES = 8;
 
 export function usePythonIncrementalParsing(on: boolean): void {
@@ -176,7 +183,80 @@ export function usePythonIncrementalParsing(on: boolean): void {
 export function parsePython(text: string, file?: string): ParsedPython | undefined {
   if (!loaded) return undefined;
   const l = loaded;
-  return withCursor(text, (cursor, hasError, errorOffset) => ({ root: copyTree(l, hasError, cursor), hasError, errorOffset }), file);
+  const previous = incremental && file !== undefined ? keptTrees.get(file) : undefined;
+  const parsed = withCursor(
+    text,
+    (cursor, hasError, errorOffset) => {
+      const reused = previous?.copy && !hasError ? copyReusing(l, cursor, previous.copy, changedRange(previous.text, text)) : undefined;
+      return { root: reused ?? copyTree(l, hasError, cursor), hasError, errorOffset };
+    },
+    file,
+  );
+  if (parsed && !parsed.hasError && incremental && file !== undefined) {
+    const kept = keptTrees.get(file);
+    if (kept?.text === text) kept.copy = parsed.root;
+  }
+  return parsed;
+}
+
+/**
+ * After an edit, most top-level statements are what they were: the same type over the same text,
+ * before the edit or shifted after it. Those nodes are taken over from the previous copy (offsets
+ * moved, parent set) instead of copied again through the cursor, a WebAssembly call per node read;
+ * only the statements the edit touched are copied from the new tree. A top-level statement starts
+ * at column 0, so the same text parses the same. Trees with syntax errors are copied whole (error
+ * recovery may reshape what surrounds an error). Undefined when the top level is unusual.
+ *
+ * The previous copy is given up: it is the file's last tree, which its only holder (the analysis
+ * cache, analysis.ts) replaces with this one. Cloning instead cost more than the cursor copy.
+ */
+function copyReusing(l: Loaded, cursor: CursorOps, previous: PyNode, edit: { start: number; oldEnd: number; newEnd: number }): PyNode | undefined {
+  const delta = edit.newEnd - edit.oldEnd;
+  const key = (type: string, start: number, end: number) => `${type}\0${start}\0${end}`;
+  // Top-level nodes of the previous copy by where they would be now; `after`: they moved.
+  const same = new Map<string, { node: PyNode; after: boolean }>();
+  for (const c of previous.children) {
+    if (c.end <= edit.start) same.set(key(c.type, c.start, c.end), { node: c, after: false });
+    else if (c.start >= edit.oldEnd) same.set(key(c.type, c.start + delta, c.end + delta), { node: c, after: true });
+  }
+  const rootType = cursor.typeId();
+  const root: PyNode = { type: l.types[rootType] ?? 'module', named: true, start: cursor.start(), end: cursor.end(), field: null, children: NO_CHILDREN, parent: null, missing: false };
+  if (!cursor.firstChild()) return root;
+  // Decided first, moved after: the previous copy stays intact if the top level turns out unusual.
+  const plan: ({ node: PyNode; after: boolean } | { copy: PyNode })[] = [];
+  let usual = true;
+  do {
+    const typeId = cursor.typeId();
+    if (!(l.named[typeId] ?? true) || l.skipped[typeId]) {
+      usual = false;
+      break;
+    }
+    const start = cursor.start();
+    const end = cursor.end();
+    const old = end <= edit.start || start >= edit.newEnd ? same.get(key(l.types[typeId] ?? '', start, end)) : undefined;
+    plan.push(old ?? { copy: copyTree(l, false, cursor, root, rootType) });
+  } while (cursor.nextSibling());
+  cursor.parent();
+  if (!usual) return undefined;
+  const children = plan.map((p) => {
+    if ('copy' in p) return p.copy;
+    if (p.after && delta !== 0) shift(p.node, delta);
+    p.node.parent = root;
+    return p.node;
+  });
+  if (children.length) root.children = children;
+  return root;
+}
+
+function shift(node: PyNode, by: number): void {
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    n.start += by;
+    n.end += by;
+    const cs = n.children;
+    for (let i = 0; i < cs.length; i++) stack.push(cs[i]);
+  }
 }
 
 /** The edit that turns `before` into `after`: the changed middle, in UTF-16 code units and points. */
@@ -311,20 +391,25 @@ class RawCursor implements CursorOps {
   }
 }
 
-/** The copy: named nodes, plus `async` and operators; the cursor starts on the root. */
-function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps): PyNode {
+/**
+ * The copy: named nodes, plus `async` and operators, of the node the cursor is on (the root unless
+ * `parent` is given: then a named node under it, whose parent's type is `parentTypeId`); the cursor
+ * ends where it started.
+ */
+function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps, parent: PyNode | null = null, parentTypeId = 0): PyNode {
   const { named, types, fieldNames, hasFields, keepsOperator, skipped } = l;
   const rootType = cursor.typeId();
   const parentTypeIds: number[] = [rootType];
+  const rootField = parent && (!hasFields || hasFields[parentTypeId]) ? cursor.fieldId() : 0;
   const root: PyNode = {
-    type: types[rootType] ?? 'module',
+    type: types[rootType] ?? (parent ? '' : 'module'),
     named: true,
     start: cursor.start(),
     end: cursor.end(),
-    field: null,
+    field: rootField ? (fieldNames[rootField] ?? null) : null,
     children: NO_CHILDREN,
-    parent: null,
-    missing: false,
+    parent,
+    missing: parent && hasError ? cursor.isMissing() : false,
   };
   const stack: PyNode[] = [root];
   // The children of the open nodes, innermost last, and where each open node's start: a node gets
