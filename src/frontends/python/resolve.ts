@@ -39,6 +39,9 @@ const TYPING = /^(typing|typing_extensions)\.(Annotated|Optional|Union)$/;
 const GENERATOR_TYPES = /^(typing\.|collections\.abc\.)?(AsyncGenerator|AsyncIterator|AsyncIterable|Generator|Iterator|Iterable)$/;
 const MAX_DEPTH = 12;
 
+/** Node types that open a scope (ScopeTree.scopeOf holds their scopes). */
+const SCOPE_OWNERS: ReadonlySet<string> = new Set(['module', 'function_definition', 'class_definition', 'lambda', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
 export class Resolver {
   private readonly memo = new Map<PyNode, Value>();
   private readonly active = new Set<unknown>();
@@ -58,38 +61,24 @@ export class Resolver {
     return pythonKnowledge.types[id];
   }
 
-  /** The scope an expression is evaluated in. */
+  /**
+   * The scope an expression is evaluated in: that of the nearest enclosing scope owner (for a
+   * function, lambda or class only from inside its body; its parameters, decorators and bases are
+   * evaluated outside). Walked up each time: owners are told apart by type first, so a step is a
+   * string comparison, which cost less than remembering the answer per node in a Map.
+   */
   scopeFor(node: PyNode): Scope {
-    const cached = this.tree.nodeScope.get(node);
-    if (cached) return cached;
     let child = node;
-    let p = node.parent;
-    let result = this.tree.module;
-    const path: PyNode[] = [];
-    while (p) {
-      const known = this.tree.nodeScope.get(p);
-      if (known && !this.tree.scopeOf.has(p)) {
-        result = known;
-        break;
-      }
-      path.push(p);
+    for (let p = node.parent; p; child = p, p = p.parent) {
+      if (!SCOPE_OWNERS.has(p.type)) continue;
       const s = this.tree.scopeOf.get(p);
-      if (s) {
-        if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') {
-          result = child.field === 'body' ? s : (s.parent ?? s);
-        } else {
-          result = s;
-        }
-        break;
-      }
-      child = p;
-      p = p.parent;
+      if (!s) continue;
+      if (p.type === 'function_definition' || p.type === 'class_definition' || p.type === 'lambda') return child.field === 'body' ? s : (s.parent ?? s);
+      return s;
     }
-    this.tree.nodeScope.set(node, result);
-    // Nodes between this one and the scope owner share its scope (scope owners themselves differ).
-    for (const q of path) if (!this.tree.scopeOf.has(q)) this.tree.nodeScope.set(q, result);
-    return result;
+    return this.tree.module;
   }
+
 
   /**
    * How many times `guard` cut a computation short: a result computed meanwhile may be partial

@@ -91,11 +91,6 @@ export interface ScopeTree {
   /** function_definition / lambda node → its info. */
   functionOf: Map<PyNode, FunctionInfo>;
   classOf: Map<PyNode, ClassInfo>;
-  /**
-   * The scope each node is evaluated in, filled on demand by `Resolver.scopeFor`: it depends on the
-   * tree only, so every analysis of this tree (one per linking round) shares it.
-   */
-  nodeScope: Map<PyNode, Scope>;
 }
 
 function newScope(kind: Scope['kind'], node: PyNode, parent?: Scope): Scope {
@@ -117,7 +112,7 @@ function rootScope(scope: Scope): Scope {
 
 function build(root: PyNode): ScopeTree {
   const module = newScope('module', root);
-  const tree: ScopeTree = { module, functions: [], classes: [], scopeOf: new Map(), functionOf: new Map(), classOf: new Map(), nodeScope: new Map() };
+  const tree: ScopeTree = { module, functions: [], classes: [], scopeOf: new Map(), functionOf: new Map(), classOf: new Map() };
   tree.scopeOf.set(root, module);
   collect(root, module, tree, undefined);
   return tree;
