@@ -60,13 +60,30 @@ export class CallAnalyzer {
     let info = this.memo.get(call);
     if (!info) {
       const before = this.r.fallbacks;
-      info = this.r.guard(`call:${call.start}`, NO_INFO, () => this.compute(call));
+      // Keyed apart from the resolver's own questions about the same node (`valueOf(call)`).
+      const key = this.keyOf(call);
+      info = NO_INFO;
+      if (this.r.enter(key)) {
+        try {
+          info = this.compute(call);
+        } finally {
+          this.r.leave(key);
+        }
+      }
       // Computed inside a cycle (`self.delete_model(…)` within `delete_model`, asked while its
       // summary is being made), the info lacks what the cycle cut off: asked again later, it is
       // complete. Remembering it made findings depend on which question came first.
       if (this.r.fallbacks === before) this.memo.set(call, info);
     }
     return info;
+  }
+
+  private readonly keys = new Map<PyNode, object>();
+
+  private keyOf(call: PyNode): object {
+    let key = this.keys.get(call);
+    if (!key) this.keys.set(call, (key = {}));
+    return key;
   }
 
   private compute(call: PyNode): CallInfo {

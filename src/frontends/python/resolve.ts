@@ -86,6 +86,25 @@ export class Resolver {
    */
   fallbacks = 0;
 
+  /**
+   * Enters a computation that must not recur (`x = x.where(…)`, mutually recursive helpers):
+   * false, counted as a fallback, when `key` is already being computed or the nesting is too deep.
+   * Pair with `leave`. `guard` does both around a function; the hot paths call these directly,
+   * without a closure per question.
+   */
+  enter(key: unknown): boolean {
+    if (this.active.has(key) || this.active.size > 200) {
+      this.fallbacks++;
+      return false;
+    }
+    this.active.add(key);
+    return true;
+  }
+
+  leave(key: unknown): void {
+    this.active.delete(key);
+  }
+
   /** Guards against cycles (`x = x.where(…)`, mutually recursive helpers). */
   guard<T>(key: unknown, fallback: T, fn: () => T): T {
     if (this.active.has(key) || this.active.size > 200) {
@@ -104,7 +123,14 @@ export class Resolver {
     if (!node || depth > MAX_DEPTH) return UNKNOWN;
     const cached = this.memo.get(node);
     if (cached) return cached;
-    const v = this.guard(node, UNKNOWN, () => this.compute(node, depth));
+    let v = UNKNOWN;
+    if (this.enter(node)) {
+      try {
+        v = this.compute(node, depth);
+      } finally {
+        this.leave(node);
+      }
+    }
     this.memo.set(node, v);
     return v;
   }
@@ -195,7 +221,12 @@ export class Resolver {
   }
 
   private bindingValueGuarded(b: Binding, scope: Scope, depth: number): Value {
-    return this.guard(b, UNKNOWN, () => this.bindingValue(b, scope, depth + 1));
+    if (!this.enter(b)) return UNKNOWN;
+    try {
+      return this.bindingValue(b, scope, depth + 1);
+    } finally {
+      this.leave(b);
+    }
   }
 
   /**
