@@ -9,6 +9,11 @@ const path = require('path');
 const { performance } = require('perf_hooks');
 
 const SIZES = [200, 2000, 10000];
+/** TypeScript (where tsserver works on the same edit) and Python files, with their line comment. */
+const LANGUAGES = [
+  { ext: 'ts', comment: '//' },
+  { ext: 'py', comment: '#' },
+];
 const WARMUP = 5;
 const MEASURED = 25;
 
@@ -24,8 +29,8 @@ exports.run = async function run() {
   };
   out.memory.afterIndex = memory();
 
-  for (const lines of SIZES) {
-    const uri = vscode.Uri.file(path.join(root, 'latency', `service-${lines}.ts`));
+  for (const { ext, comment } of LANGUAGES) for (const lines of SIZES) {
+    const uri = vscode.Uri.file(path.join(root, 'latency', `service-${lines}.${ext}`));
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc);
     const published = (version) =>
@@ -50,7 +55,7 @@ exports.run = async function run() {
       const at = new vscode.Position(Math.floor(doc.lineCount / 2), 0);
       const t0 = performance.now();
       const wait = published(doc.version + 1);
-      await editor.edit((b) => b.insert(at, `// typed ${i}\n`));
+      await editor.edit((b) => b.insert(at, `${comment} typed ${i}\n`));
       const t1 = performance.now();
       const ev = await wait;
       const t2 = performance.now();
@@ -62,6 +67,7 @@ exports.run = async function run() {
       }
     }
     out.latency.push({
+      file: path.basename(uri.fsPath),
       lines: doc.lineCount,
       findings: vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'perflens').length,
       openToDiagnosticsMs: openMs,

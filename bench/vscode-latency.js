@@ -3,7 +3,7 @@
 /**
  * Benchmark (not a test) of the VS Code extension in a real VS Code (code-server, the harness of
  * test/vscode): the time from a document change to published diagnostics on generated 200, 2,000
- * and 10,000-line TypeScript files, and the extension host's memory after a workspace scan of a
+ * and 10,000-line TypeScript and Python files, and the extension host's memory after a workspace scan of a
  * large repository (the Directus API corpus that bench/run.js prepares under .bench/corpus).
  *
  *   npm run build && node bench/vscode-latency.js
@@ -15,6 +15,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { generateServiceFile } = require('./generate');
+const { generatePythonServiceFile } = require('./generate-python');
 
 const ROOT = path.resolve(__dirname, '..');
 const SCRATCH = path.join(ROOT, '.bench', 'vscode');
@@ -42,7 +43,10 @@ async function main() {
 
   const ws = path.join(SCRATCH, 'workspace');
   fs.mkdirSync(path.join(ws, 'latency'), { recursive: true });
-  for (const lines of [200, 2000, 10000]) fs.writeFileSync(path.join(ws, 'latency', `service-${lines}.ts`), generateServiceFile(7 + lines, lines));
+  for (const lines of [200, 2000, 10000]) {
+    fs.writeFileSync(path.join(ws, 'latency', `service-${lines}.ts`), generateServiceFile(7 + lines, lines));
+    fs.writeFileSync(path.join(ws, 'latency', `service-${lines}.py`), generatePythonServiceFile(7 + lines, lines));
+  }
   fs.cpSync(CORPUS, path.join(ws, 'directus'), { recursive: true });
   const resultFile = path.join(ROOT, '.bench', 'vscode-latency.json');
   fs.rmSync(resultFile, { force: true });
@@ -63,11 +67,11 @@ async function main() {
   const f = (x) => (x === undefined ? '–' : x.toFixed(1));
   console.log(`VS Code ${r.vscode} (code-server), extension host Node ${r.node}, ${require('os').cpus().length} cores`);
   console.log('\nChange → published diagnostics (ms; median / p90 / max of 25 one-line edits after 5 warm-up edits)');
-  console.log('| lines | findings | edit → diagnostics | change event → publish (inside the extension) | of which the engine worker | first analysis after open |');
-  console.log('|---:|---:|---|---|---|---:|');
+  console.log('| file | lines | findings | edit → diagnostics | change event → publish (inside the extension) | of which the engine worker | first analysis after open |');
+  console.log('|---|---:|---:|---|---|---|---:|');
   for (const l of r.latency) {
     const s = (x) => (x ? `${f(x.median)} / ${f(x.p90)} / ${f(x.max)}` : '–');
-    console.log(`| ${l.lines} | ${l.findings} | ${s(l.editToDiagnosticsMs)} | ${s(l.changeEventToPublishMs)} | ${s(l.engineMs)} | ${f(l.openToDiagnosticsMs)} |`);
+    console.log(`| ${l.file ?? ''} | ${l.lines} | ${l.findings} | ${s(l.editToDiagnosticsMs)} | ${s(l.changeEventToPublishMs)} | ${s(l.engineMs)} | ${f(l.openToDiagnosticsMs)} |`);
   }
   const m = r.memory;
   console.log(`\nWorkspace scan: ${r.scan.files} files (Directus API corpus + the three files), ${r.scan.findings} findings, ${(r.scan.ms / 1000).toFixed(1)} s`);

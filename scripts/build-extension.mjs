@@ -36,7 +36,9 @@ export async function buildExtension() {
     target: 'node20',
     external: ['vscode'],
     minify: !dev,
-    keepNames: true,
+    // No keepNames: it wraps every function made at run time in a call that redefines its `name`,
+    // closures in the analysis' hot loops included (~10 ms of a 2,000-line Python file's analysis in
+    // the engine worker). Nothing reads function names.
     sourcemap: dev ? 'linked' : false,
     legalComments: 'none',
     logLevel: 'warning',
