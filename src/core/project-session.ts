@@ -25,6 +25,8 @@ export interface SessionOptions {
   wholeProject?: boolean;
   /** Results keep their facts (default true; the CLI needs only findings). */
   keepFacts?: boolean;
+  /** Files analysed in import order are reported as they are done, `every` at a time. */
+  progress?: { every: number; report(files: number): void };
 }
 
 /** How many times summaries are re-linked: each round lets a helper reach one more file away. */
@@ -90,7 +92,7 @@ export class ProjectSession {
       const done = streamFiles(
         indices.map((i) => this.files[i]),
         frontend,
-        { keepFacts: this.options.keepFacts ?? true },
+        { keepFacts: this.options.keepFacts ?? true, progress: this.options.progress },
       );
       indices.forEach((i, k) => {
         this.streamed[i] = done[k];

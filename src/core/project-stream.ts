@@ -34,6 +34,8 @@ export interface Streamed {
 
 export interface StreamOptions {
   keepFacts: boolean;
+  /** Reports analysed files, `every` at a time (the rest at the end). */
+  progress?: { every: number; report(files: number): void };
 }
 
 export function streamFiles(files: readonly StreamFile[], frontend: Frontend, options: StreamOptions): Streamed[] {
@@ -42,8 +44,13 @@ export function streamFiles(files: readonly StreamFile[], frontend: Frontend, op
   prefetch(frontend, order.flat().map((i) => files[i]));
   const out: Streamed[] = new Array(files.length);
   const records: (LookupRecord | undefined)[] = new Array(files.length);
+  let unreported = 0;
   const analyse = (i: number) => {
     const { result, record } = factsOf(files[i], frontend, index, options);
+    if (!out[i] && options.progress && ++unreported === options.progress.every) {
+      options.progress.report(unreported);
+      unreported = 0;
+    }
     out[i] = { summary: index.summaryOf(files[i].file)!, result };
     records[i] = record;
   };
@@ -60,6 +67,7 @@ export function streamFiles(files: readonly StreamFile[], frontend: Frontend, op
       analyse(i);
     }
   }
+  if (unreported) options.progress?.report(unreported);
   return out;
 }
 

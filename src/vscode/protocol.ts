@@ -126,6 +126,8 @@ export interface ShareInit {
   role: 'share';
   files: { file: string; config: number; text?: string }[];
   configs: Config[];
+  /** This share holds every Python file of the workspace (they are analysed in import order). */
+  wholeProject: boolean;
 }
 
 export type ToShare = { type: 'prepare' } | { type: 'relink'; summaries: unknown[] } | { type: 'finish'; summaries: unknown[] };

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import type { MessagePort } from 'worker_threads';
 import type { FileSummary } from '../core/index';
-import { ready, SummaryIndex } from '../core/index';
+import { languageForFile, ready, SummaryIndex } from '../core/index';
 import { ProjectSession } from '../core/project-session';
 import type { FileFindings, ShareInit, ToShare } from './protocol';
 import { toFileFindings } from './wire';
@@ -24,11 +24,29 @@ export type FromShare =
 export function runShare(init: ShareInit, port: MessagePort): void {
   const loaded = ready();
   const files = init.files.map((f) => ({ file: f.file, text: f.text ?? readText(f.file), config: init.configs[f.config] }));
-  const chunks: { files: typeof files; session: ProjectSession }[] = [];
-  for (let i = 0; i < files.length; i += CHUNK) {
-    const part = files.slice(i, i + CHUNK);
-    chunks.push({ files: part, session: new ProjectSession(part.map((f) => ({ ...f, text: f.text ?? '' }))) });
+  /** Sessions over parts of the share; `at`: where each of their files is in the share. */
+  const chunks: { files: typeof files; at: number[]; session: ProjectSession; streams?: boolean }[] = [];
+  // Python files in one session that takes them in import order (it reports progress as it goes),
+  // the others in chunks.
+  const indices = files.map((_, i) => i);
+  const python = init.wholeProject ? indices.filter((i) => languageForFile(files[i].file) === 'python') : [];
+  const rest = init.wholeProject ? indices.filter((i) => languageForFile(files[i].file) !== 'python') : indices;
+  const inputs = (at: number[]) => at.map((i) => ({ ...files[i], text: files[i].text ?? '' }));
+  if (python.length) {
+    const progress = (n: number) => post({ type: 'progress', files: n });
+    const session = new ProjectSession(inputs(python), { wholeProject: true, keepFacts: false, progress: { every: CHUNK, report: progress } });
+    chunks.push({ files: python.map((i) => files[i]), at: python, session, streams: true });
   }
+  for (let i = 0; i < rest.length; i += CHUNK) {
+    const at = rest.slice(i, i + CHUNK);
+    chunks.push({ files: at.map((k) => files[k]), at, session: new ProjectSession(inputs(at)) });
+  }
+  /** The chunks' summaries in the share's order. */
+  const inOrder = (parts: FileSummary[][]): FileSummary[] => {
+    const out: FileSummary[] = new Array(files.length);
+    parts.forEach((part, c) => part.forEach((summary, k) => (out[chunks[c].at[k]] = summary)));
+    return out;
+  };
   const post = (m: FromShare) => port.postMessage(m);
   port.on('message', (msg: ToShare) => {
     void loaded
@@ -38,17 +56,18 @@ export function runShare(init: ShareInit, port: MessagePort): void {
 
   function handle(msg: ToShare): void {
     if (msg.type === 'prepare') {
-      const summaries: FileSummary[] = [];
+      const parts: FileSummary[][] = [];
       for (const c of chunks) {
-        summaries.push(...c.session.prepare());
-        post({ type: 'progress', files: c.files.length });
+        parts.push(c.session.prepare());
+        // A streaming session reported its progress as it went.
+        if (!c.streams) post({ type: 'progress', files: c.files.length });
       }
-      post({ type: 'summaries', summaries });
+      post({ type: 'summaries', summaries: inOrder(parts) });
       return;
     }
     const index = new SummaryIndex(msg.summaries as FileSummary[]);
     if (msg.type === 'relink') {
-      post({ type: 'summaries', summaries: chunks.flatMap((c) => c.session.relink(index)) });
+      post({ type: 'summaries', summaries: inOrder(chunks.map((c) => c.session.relink(index))) });
       return;
     }
     for (const c of chunks) {

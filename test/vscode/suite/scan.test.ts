@@ -70,6 +70,34 @@ describe('Perflens: Scan Workspace', () => {
     await diagnosticsWhere(job, 'no finding after the change', (x) => x.length === 0);
   });
 
+  it('reports a Python helper however many files down it blocks, as the CLI does', async () => {
+    // The route calls a service, which calls a formatter, which calls the module that writes.
+    const dir = path.join(workspaceRoot(), 'fastapi-service', 'app', 'exports');
+    const modules: Record<string, string> = {
+      '__init__.py': '',
+      'routes.py': 'from app.exports.service import export_orders\n\n\nasync def export(day: str):\n    return export_orders(day)\n',
+      'service.py': 'from app.exports.rows import write_rows\n\n\ndef export_orders(day: str) -> str:\n    return write_rows(f"/tmp/{day}.csv")\n',
+      'rows.py': 'from app.exports.disk import save_text\n\n\ndef write_rows(path: str) -> str:\n    save_text(path, "day")\n    return path\n',
+      'disk.py': 'from pathlib import Path\n\n\ndef save_text(path: str, text: str) -> None:\n    Path(path).write_text(text)\n',
+    };
+    fs.mkdirSync(dir, { recursive: true });
+    try {
+      for (const [name, text] of Object.entries(modules)) fs.writeFileSync(path.join(dir, name), text);
+      const summary = await (await api()).scanWorkspace();
+      assert.strictEqual(summary.cancelled, false);
+      const routes = vscode.Uri.file(path.join(dir, 'routes.py'));
+      const d = await diagnosticsWhere(routes, 'the blocking write three files down', (x) => x.length === 1);
+      assert.strictEqual(ruleOf(d[0]), 'blocking-call-in-async');
+      assert.match(d[0].message, /`export_orders` calls `Path\.write_text`/);
+      // The open editor is analysed against the index the scan refreshed: the same finding.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(routes));
+      await diagnosticsWhere(routes, 'the same finding live', (x) => x.length === 1 && /write_text/.test(x[0].message));
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('can be cancelled', async () => {
     const source = new vscode.CancellationTokenSource();
     source.cancel();
