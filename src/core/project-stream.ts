@@ -40,8 +40,10 @@ export interface StreamOptions {
 
 export function streamFiles(files: readonly StreamFile[], frontend: Frontend, options: StreamOptions): Streamed[] {
   const index = new GrowingIndex(files.map((f) => f.file));
+  // The parse-ahead thread starts loading its parser while the import order is worked out.
+  const setOrder = prefetch(frontend, files);
   const order = importOrder(files, frontend, index.modules);
-  prefetch(frontend, order.flat().map((i) => files[i]));
+  setOrder?.(order.flat());
   const out: Streamed[] = new Array(files.length);
   const records: (LookupRecord | undefined)[] = new Array(files.length);
   let unreported = 0;
@@ -88,9 +90,10 @@ function factsOf(f: StreamFile, frontend: Frontend, index: ProjectIndex, options
   return { result, record: frontend.release?.(f.file) };
 }
 
-function prefetch(frontend: Frontend, files: StreamFile[]): void {
-  const p = (frontend as Partial<{ prefetch(files: readonly { file: string; text: string }[]): void }>).prefetch;
-  p?.call(frontend, files);
+/** Parsing ahead, when the front-end can (Python, on another thread), in an order given later. */
+function prefetch(frontend: Frontend, files: readonly StreamFile[]): ((indices: readonly number[]) => void) | undefined {
+  const p = (frontend as Partial<{ prefetch(files: readonly { file: string; text: string }[], ordered: boolean): ((indices: readonly number[]) => void) | undefined }>).prefetch;
+  return p?.call(frontend, files, true);
 }
 
 /**

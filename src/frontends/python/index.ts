@@ -18,12 +18,12 @@ import { textSyntax } from '../../core/fix-syntax';
  * `tree-sitter-python` package) → scopes and name resolution → the language-neutral facts.
  * Never throws: a file that cannot be analysed gets a note saying why.
  */
-export const pythonFrontend: Frontend & { prefetch(files: readonly { file: string; text: string }[]): void } = {
+export const pythonFrontend: Frontend & { prefetch(files: readonly { file: string; text: string }[], ordered?: boolean): ((indices: readonly number[]) => void) | undefined } = {
   languages: ['python'],
   init: initPythonParser,
   /** The files a project analysis is about to ask for, in order: parsed ahead on another thread. */
-  prefetch(files) {
-    prefetchTrees([...files]);
+  prefetch(files, ordered) {
+    return prefetchTrees([...files], ordered);
   },
   summarize(file: string, text: string, _language: Language, config: Config, project?: ProjectIndex): FileSummary {
     try {

@@ -16,19 +16,30 @@ export interface ParseWorkerData {
    * 1 this worker, 2 the analysis thread, which parses a file itself rather than wait for it).
    */
   signal: SharedArrayBuffer;
+  /**
+   * Int32Array over a SharedArrayBuffer: [0] becomes 1 once [1 + p] holds the index of the file to
+   * parse p-th (the analysis thread works the order out while this one loads the parser).
+   */
+  order: SharedArrayBuffer;
 }
 
 export interface ParsedMessage {
   file: string;
-  text: string;
   tree?: EncodedTree;
 }
 
-const { files, port, signal } = workerData as ParseWorkerData;
+const { files, port, signal, order: orderBuffer } = workerData as ParseWorkerData;
 const sent = new Int32Array(signal);
+const order = new Int32Array(orderBuffer);
+
+/** Waits for the order; without it for this long, the files are parsed as given. */
+const ORDER_WAIT_MS = 10_000;
 
 void initPythonParser().then(() => {
-  for (let i = 0; i < files.length; i++) {
+  if (Atomics.load(order, 0) === 0) Atomics.wait(order, 0, 0, ORDER_WAIT_MS);
+  const ordered = Atomics.load(order, 0) === 1;
+  for (let p = 0; p < files.length; p++) {
+    const i = ordered ? order[1 + p] : p;
     if (Atomics.compareExchange(sent, 1 + i, 0, 1) !== 0) continue;
     const { file, text } = files[i];
     let tree: EncodedTree | undefined;
@@ -38,7 +49,7 @@ void initPythonParser().then(() => {
       // The analysis thread parses this one itself.
       tree = undefined;
     }
-    const message: ParsedMessage = { file, text, tree };
+    const message: ParsedMessage = { file, tree };
     // The numbers move to the other thread rather than being copied (`encodePython` made the buffer).
     port.postMessage(message, tree ? [tree.nodes.buffer as ArrayBuffer] : []);
     Atomics.add(sent, 0, 1);

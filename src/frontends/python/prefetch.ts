@@ -30,25 +30,50 @@ class Prefetch {
   private readonly arrived = new Map<string, ParsedMessage>();
   /** Trees this thread parsed ahead itself while the worker was busy with the one it needed. */
   private readonly parsedHere = new Map<string, { text: string; parsed?: ParsedPython }>();
-  /** Files before this index are all claimed (by either thread). */
+  /** Positions before this one in the parse order are all claimed (by either thread). */
   private unclaimedFrom = 0;
   private broken = false;
+  /** [0]: 1 once the order is set; [1 + p]: the index of the file parsed p-th (see ParseWorkerData). */
+  private readonly order: Int32Array;
+  /** Index of a file → its position in the parse order. */
+  private readonly position: Int32Array;
 
   constructor(
     private readonly files: { file: string; text: string }[],
     script: string,
+    ordered: boolean,
   ) {
     const { port1, port2 } = new MessageChannel();
     const signal = new SharedArrayBuffer(4 * (1 + files.length));
     this.sent = new Int32Array(signal);
+    const orderBuffer = new SharedArrayBuffer(4 * (1 + files.length));
+    this.order = new Int32Array(orderBuffer);
+    this.position = new Int32Array(files.length);
+    // Until told otherwise, the files are parsed in the order given.
+    for (let i = 0; i < files.length; i++) this.order[1 + i] = this.position[i] = i;
+    if (!ordered) this.order[0] = 1;
     this.port = port1;
-    const data: ParseWorkerData = { files, port: port2, signal };
+    const data: ParseWorkerData = { files, port: port2, signal, order: orderBuffer };
     this.worker = new Worker(script, { workerData: data, transferList: [port2] });
     // Neither keeps the process alive: what is not taken is not needed.
     this.worker.unref();
     this.port.unref();
     this.worker.on('error', () => (this.broken = true));
     files.forEach((f, i) => this.waiting.set(f.file, i));
+  }
+
+  /**
+   * The order the files will be asked for, as indices into the list given (the worker starts
+   * loading the parser meanwhile, and waits for it).
+   */
+  setOrder(indices: readonly number[]): void {
+    if (Atomics.load(this.order, 0) !== 0 || indices.length !== this.files.length) return;
+    indices.forEach((index, p) => {
+      this.order[1 + p] = index;
+      this.position[index] = p;
+    });
+    Atomics.store(this.order, 0, 1);
+    Atomics.notify(this.order, 0);
   }
 
   get done(): boolean {
@@ -91,15 +116,17 @@ class Prefetch {
     this.arrived.delete(file);
     this.waiting.delete(file);
     if (this.waiting.size === 0) this.stop();
-    if (message.text !== text || !message.tree) return undefined;
+    // The worker parsed the text it was given: the same string, unless the caller's changed since.
+    if (this.files[index].text !== text || !message.tree) return undefined;
     return decodePython(message.tree);
   }
 
-  /** Claims the next file after `index` that the worker has not started, and parses it here. */
+  /** Claims the next file after `index` (in parse order) that the worker has not started, and parses it here. */
   private parseAheadHere(index: number): boolean {
-    for (let k = Math.max(index + 1, this.unclaimedFrom); k < this.files.length; k++) {
+    for (let p = Math.max(this.position[index] + 1, this.unclaimedFrom); p < this.files.length; p++) {
+      const k = this.order[1 + p];
       if (Atomics.compareExchange(this.sent, 1 + k, 0, 2) !== 0) continue;
-      this.unclaimedFrom = k + 1;
+      this.unclaimedFrom = p + 1;
       const { file, text } = this.files[k];
       if (this.waiting.has(file)) {
         let parsed: ParsedPython | undefined;
@@ -140,18 +167,23 @@ let current: Prefetch | undefined;
 /**
  * Starts parsing `files` on a worker thread, when that can help: on the main thread of a machine
  * with more than one core (worker threads of a pool already share the cores), with the worker's
- * script beside this one (a bundle may not ship it), and for more than a few files.
+ * script beside this one (a bundle may not ship it), and for more than a few files. In the order
+ * given, or (`ordered`) in the order passed to the function returned, once known: the worker
+ * loads the parser meanwhile.
  */
-export function prefetchTrees(files: { file: string; text: string }[]): void {
+export function prefetchTrees(files: { file: string; text: string }[], ordered = false): ((indices: readonly number[]) => void) | undefined {
   current?.stop();
   current = undefined;
-  if (process.env.PERFLENS_PARSE_AHEAD === '0' || !isMainThread || os.availableParallelism() < 2 || files.length < 8) return;
+  if (process.env.PERFLENS_PARSE_AHEAD === '0' || !isMainThread || os.availableParallelism() < 2 || files.length < 8) return undefined;
   const script = path.join(__dirname, 'parse-worker.js');
-  if (!fs.existsSync(script)) return;
+  if (!fs.existsSync(script)) return undefined;
   try {
-    current = new Prefetch(files, script);
+    const p = new Prefetch(files, script, ordered);
+    current = p;
+    return ordered ? (indices) => p.setOrder(indices) : undefined;
   } catch {
     current = undefined;
+    return undefined;
   }
 }
 
