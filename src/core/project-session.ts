@@ -89,11 +89,17 @@ export class ProjectSession {
       byFrontend.set(frontend, list);
     });
     for (const [frontend, indices] of byFrontend) {
-      const done = streamFiles(
-        indices.map((i) => this.files[i]),
-        frontend,
-        { keepFacts: this.options.keepFacts ?? true, progress: this.options.progress },
-      );
+      let done: Streamed[];
+      try {
+        done = streamFiles(
+          indices.map((i) => this.files[i]),
+          frontend,
+          { keepFacts: this.options.keepFacts ?? true, progress: this.options.progress },
+        );
+      } catch {
+        // A bug in the ordering must not lose the files: they go the per-pass way instead.
+        continue;
+      }
       indices.forEach((i, k) => {
         this.streamed[i] = done[k];
         this.summaries[i] = done[k].summary;
