@@ -5,8 +5,7 @@ import type { Config } from '../core/config';
 import type { Finding } from '../core/finding';
 import type { FileSummary } from '../core/project';
 import { SummaryIndex } from '../core/project-index';
-import { LINK_ROUNDS, ProjectSession } from '../core/project-session';
-import { languageForFile } from '../core/analyze';
+import { inImportOrder, LINK_ROUNDS, ProjectSession } from '../core/project-session';
 
 /** From this many files on, analysis is spread over worker threads. */
 export const PARALLEL_THRESHOLD = 200;
@@ -28,8 +27,7 @@ export interface FileResult {
 
 /**
  * A session over a share of the files: each file is parsed once, in `prepare`. `wholeProject`: the
- * share holds every Python file of the project (they are analysed in import order, see
- * core/project-stream.ts).
+ * share holds every file analysed in import order (Python; see core/project-stream.ts).
  */
 export function shareSession(files: readonly SourceInput[], configs: readonly Config[], wholeProject: boolean): ProjectSession {
   return new ProjectSession(
@@ -47,7 +45,7 @@ export function analyzeInline(files: readonly SourceInput[], configs: readonly C
   const session = shareSession(files, configs, true);
   let index = new SummaryIndex(session.prepare());
   for (let round = 0; round < LINK_ROUNDS; round++) index = new SummaryIndex(session.relink(index));
-  return shareResults(files, session.finish(index, true, false));
+  return shareResults(files, session.finish(index));
 }
 
 /**
@@ -86,7 +84,7 @@ export interface WorkerInit {
   /** Index of each of this share's files in the whole project, and the number of files. */
   indices: number[];
   total: number;
-  /** This share holds every Python file of the project (the first share does). */
+  /** This share holds every file analysed in import order (the first share does). */
   wholeProject: boolean;
 }
 
@@ -96,7 +94,7 @@ export interface WorkerInit {
  * against a SummaryIndex of all of them — the same computation as analyzeInline, split by file.
  */
 export async function analyzeParallel(files: readonly SourceInput[], configs: readonly Config[], count: number): Promise<FileResult[]> {
-  const shares = splitShares(files.length, count, (i) => files[i].text.length, (i) => isPython(files[i].file));
+  const shares = splitShares(files.length, count, (i) => files[i].text.length, (i) => inImportOrder(files[i].file) !== undefined);
   const workers = shares.map((idx, w) => new ShareWorker({ files: idx.map((i) => files[i]), configs: [...configs], indices: idx, total: files.length, wholeProject: w === 0 }));
   try {
     /** What each worker has not seen yet of the changes the others reported. */
@@ -150,11 +148,6 @@ export class SharedSummaries {
     for (const [i, s] of changes) this.all[i] = s;
     return this.all.filter((s) => s !== undefined);
   }
-}
-
-/** Python files are analysed in import order by one session, so they all go to the first share. */
-function isPython(file: string): boolean {
-  return languageForFile(file) === 'python';
 }
 
 /**

@@ -22,5 +22,5 @@ async function handle(msg: ToWorker): Promise<FromWorker> {
   if (msg.type === 'prepare') return { type: 'summaries', changes: summaries.own(session.prepare()) };
   const index = new SummaryIndex(summaries.others(msg.changes));
   if (msg.type === 'relink') return { type: 'summaries', changes: summaries.own(session.relink(index)) };
-  return { type: 'results', results: shareResults(init.files, session.finish(index, true, false)) };
+  return { type: 'results', results: shareResults(init.files, session.finish(index)) };
 }

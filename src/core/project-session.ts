@@ -23,7 +23,10 @@ export interface SessionOptions {
    * Sessions over a part of the project (the editor's chunks) must not set it.
    */
   wholeProject?: boolean;
-  /** Results keep their facts (default true; the CLI needs only findings). */
+  /**
+   * Results keep their facts (default true). The CLI needs only findings, and the facts of 1,000
+   * files kept to the end cost the collector more than building them.
+   */
   keepFacts?: boolean;
   /** Files analysed in import order are reported as they are done, `every` at a time. */
   progress?: { every: number; report(files: number): void };
@@ -81,9 +84,8 @@ export class ProjectSession {
   private stream(): void {
     const byFrontend = new Map<Frontend, number[]>();
     this.files.forEach((f, i) => {
-      const language = languageForFile(f.file);
-      const frontend = language ? frontendFor(language) : undefined;
-      if (!frontend || frontend.linksFacts || !frontend.importedModules) return;
+      const frontend = inImportOrder(f.file);
+      if (!frontend) return;
       const list = byFrontend.get(frontend) ?? [];
       list.push(i);
       byFrontend.set(frontend, list);
@@ -109,17 +111,17 @@ export class ProjectSession {
 
   /** A front-end that can parse ahead (Python, on another thread) is told its files first, in order. */
   private prefetch(): void {
-    const byFrontend = new Map<Prefetching, ProjectFile[]>();
+    const byFrontend = new Map<Frontend, ProjectFile[]>();
     for (const [i, f] of this.files.entries()) {
       if (this.streamed[i]) continue;
       const language = languageForFile(f.file);
       const frontend = language ? frontendFor(language) : undefined;
-      if (!frontend || !canPrefetch(frontend)) continue;
+      if (!frontend?.prefetch) continue;
       const list = byFrontend.get(frontend) ?? [];
       list.push(f);
       byFrontend.set(frontend, list);
     }
-    for (const [frontend, files] of byFrontend) frontend.prefetch(files);
+    for (const [frontend, files] of byFrontend) frontend.prefetch?.(files);
   }
 
   /** One more round: link every file against the summaries of the whole project. */
@@ -146,13 +148,12 @@ export class ProjectSession {
 
   /**
    * The findings of every file against the final summaries; `fixes: false` leaves fixes out (see
-   * AnalyzeInput); `keepFacts: false` drops each file's facts once checked (the CLI needs only the
-   * findings, and facts of 1,000 files kept to the end cost the GC more than building them).
+   * AnalyzeInput). Facts are dropped once checked unless the session keeps them.
    */
-  finish(project: ProjectIndex, fixes = true, keepFacts = true): AnalyzeResult[] {
+  finish(project: ProjectIndex, fixes = true): AnalyzeResult[] {
     return this.files.map((f, i) => {
       const result = this.finishFile(f, i, project, fixes);
-      if (!keepFacts) {
+      if (this.options.keepFacts === false) {
         result.facts = undefined;
         this.facts[i] = undefined;
         this.streamed[i] = undefined;
@@ -175,12 +176,15 @@ export class ProjectSession {
   }
 }
 
-interface Prefetching {
-  prefetch(files: readonly { file: string; text: string }[]): void;
-}
-
-function canPrefetch(frontend: object): frontend is Prefetching {
-  return typeof (frontend as Partial<Prefetching>).prefetch === 'function';
+/**
+ * The front-end of a file that a whole-project session analyses in import order (one summarised
+ * per pass that can tell a file's imports: Python), if any. Such files must stay in one session:
+ * splits of a project (worker threads, the editor's pool) put them together.
+ */
+export function inImportOrder(file: string): Frontend | undefined {
+  const language = languageForFile(file);
+  const frontend = language ? frontendFor(language) : undefined;
+  return frontend && !frontend.linksFacts && frontend.importedModules ? frontend : undefined;
 }
 
 export type { FunctionSummary };

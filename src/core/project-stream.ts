@@ -2,8 +2,7 @@ import type { Config } from './config';
 import type { FunctionSummary, Language } from './model';
 import type { FileSummary, ProjectIndex } from './project';
 import type { AnalyzeResult } from './analyze';
-import { checkFacts, extractFacts, summarize } from './analyze';
-import { linkFactsSafely } from './link';
+import { analyze, summarize } from './analyze';
 import { normalize, PythonModulePaths } from './project-index';
 import type { Frontend, LookupRecord } from '../frontends';
 
@@ -41,7 +40,7 @@ export interface StreamOptions {
 export function streamFiles(files: readonly StreamFile[], frontend: Frontend, options: StreamOptions): Streamed[] {
   const index = new GrowingIndex(files.map((f) => f.file));
   // The parse-ahead thread starts loading its parser while the import order is worked out.
-  const setOrder = prefetch(frontend, files);
+  const setOrder = frontend.prefetch?.(files, true);
   const order = importOrder(files, frontend, index.modules);
   setOrder?.(order.flat());
   const out: Streamed[] = new Array(files.length);
@@ -79,21 +78,10 @@ function summaryOf(f: StreamFile, index: ProjectIndex): FileSummary {
 
 /** Facts and findings of a file against the index (its analysis reused from its summary). */
 function factsOf(f: StreamFile, frontend: Frontend, index: ProjectIndex, options: StreamOptions): { result: AnalyzeResult; record?: LookupRecord } {
-  const extracted = extractFacts({ file: f.file, text: f.text, config: f.config, project: index });
-  let result: AnalyzeResult = { findings: [], notes: extracted.notes };
-  if (extracted.facts) {
-    linkFactsSafely(extracted.facts, index);
-    // Fixes are spelled while the tree is still at hand; a caller that wants none drops them.
-    result = checkFacts(extracted.facts, f.config, true);
-    if (!options.keepFacts) result.facts = undefined;
-  }
+  // Fixes are spelled while the tree is still at hand; a caller that wants none drops them.
+  const result = analyze({ file: f.file, text: f.text, config: f.config, project: index, fixes: true });
+  if (!options.keepFacts) result.facts = undefined;
   return { result, record: frontend.release?.(f.file) };
-}
-
-/** Parsing ahead, when the front-end can (Python, on another thread), in an order given later. */
-function prefetch(frontend: Frontend, files: readonly StreamFile[]): ((indices: readonly number[]) => void) | undefined {
-  const p = (frontend as Partial<{ prefetch(files: readonly { file: string; text: string }[], ordered: boolean): ((indices: readonly number[]) => void) | undefined }>).prefetch;
-  return p?.call(frontend, files, true);
 }
 
 /**

@@ -32,6 +32,11 @@ export interface Frontend {
    * record of the project look-ups its last analysis made, to check later against the final index.
    */
   release?(file: string): LookupRecord | undefined;
+  /**
+   * The files a project analysis is about to ask for: parsed ahead (Python, on another thread), in
+   * the order given or, with `ordered`, in the order passed later to the function returned.
+   */
+  prefetch?(files: readonly { file: string; text: string }[], ordered?: boolean): ((indices: readonly number[]) => void) | undefined;
 }
 
 /** The project look-ups an analysis made, with their answers. */

@@ -2,8 +2,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import type { Config, FileSummary } from '../core/index';
-import { LINK_ROUNDS } from '../core/project-session';
-import { languageForFile } from '../core/analyze';
+import { inImportOrder, LINK_ROUNDS } from '../core/project-session';
 import type { FileFindings, ShareInit, ToShare } from './protocol';
 import type { FromShare } from './share';
 
@@ -48,11 +47,11 @@ export class PoolRun {
     const { files, configs } = this.job;
     const count = Math.max(1, Math.min(os.availableParallelism(), Math.ceil(files.length / FILES_PER_EXTRA_WORKER)));
     const shares: number[][] = Array.from({ length: count }, () => []);
-    // Python files are analysed in import order by one session (core/project-stream.ts), as in the
+    // Files analysed in import order (Python) need one session (core/project-stream.ts), as in the
     // CLI: all of them go to the first share.
     let next = 0;
     files.forEach((f, i) => {
-      if (languageForFile(f.file) === 'python') shares[0].push(i);
+      if (inImportOrder(f.file)) shares[0].push(i);
       else shares[next++ % count].push(i);
     });
     for (const [w, share] of shares.entries()) {

@@ -126,7 +126,7 @@ export interface ShareInit {
   role: 'share';
   files: { file: string; config: number; text?: string }[];
   configs: Config[];
-  /** This share holds every Python file of the workspace (they are analysed in import order). */
+  /** This share holds every file of the workspace analysed in import order (Python). */
   wholeProject: boolean;
 }
 

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import type { MessagePort } from 'worker_threads';
 import type { FileSummary } from '../core/index';
-import { languageForFile, ready, SummaryIndex } from '../core/index';
-import { ProjectSession } from '../core/project-session';
+import { ready, SummaryIndex } from '../core/index';
+import { inImportOrder, ProjectSession } from '../core/project-session';
 import type { FileFindings, ShareInit, ToShare } from './protocol';
 import { toFileFindings } from './wire';
 
@@ -29,8 +29,8 @@ export function runShare(init: ShareInit, port: MessagePort): void {
   // Python files in one session that takes them in import order (it reports progress as it goes),
   // the others in chunks.
   const indices = files.map((_, i) => i);
-  const python = init.wholeProject ? indices.filter((i) => languageForFile(files[i].file) === 'python') : [];
-  const rest = init.wholeProject ? indices.filter((i) => languageForFile(files[i].file) !== 'python') : indices;
+  const python = init.wholeProject ? indices.filter((i) => inImportOrder(files[i].file)) : [];
+  const rest = init.wholeProject ? indices.filter((i) => !inImportOrder(files[i].file)) : indices;
   const inputs = (at: number[]) => at.map((i) => ({ ...files[i], text: files[i].text ?? '' }));
   if (python.length) {
     const progress = (n: number) => post({ type: 'progress', files: n });
@@ -39,7 +39,7 @@ export function runShare(init: ShareInit, port: MessagePort): void {
   }
   for (let i = 0; i < rest.length; i += CHUNK) {
     const at = rest.slice(i, i + CHUNK);
-    chunks.push({ files: at.map((k) => files[k]), at, session: new ProjectSession(inputs(at)) });
+    chunks.push({ files: at.map((k) => files[k]), at, session: new ProjectSession(inputs(at), { keepFacts: false }) });
   }
   /** The chunks' summaries in the share's order. */
   const inOrder = (parts: FileSummary[][]): FileSummary[] => {

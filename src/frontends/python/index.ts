@@ -18,10 +18,9 @@ import { textSyntax } from '../../core/fix-syntax';
  * `tree-sitter-python` package) → scopes and name resolution → the language-neutral facts.
  * Never throws: a file that cannot be analysed gets a note saying why.
  */
-export const pythonFrontend: Frontend & { prefetch(files: readonly { file: string; text: string }[], ordered?: boolean): ((indices: readonly number[]) => void) | undefined } = {
+export const pythonFrontend: Frontend = {
   languages: ['python'],
   init: initPythonParser,
-  /** The files a project analysis is about to ask for, in order: parsed ahead on another thread. */
   prefetch(files, ordered) {
     return prefetchTrees([...files], ordered);
   },
