@@ -6,19 +6,8 @@
  * paging) mixed with their correct forms and plain computation. Same seed and line count → same text.
  */
 
-const ENTITIES = ['User', 'Order', 'Invoice', 'Product', 'Customer', 'Team', 'Project', 'Comment', 'Payment', 'Shipment', 'Ticket', 'Review'];
-
-/** mulberry32, as in generate.js. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same entities and seeded generator as the TypeScript files.
+const { prng, ENTITIES } = require('./generate');
 
 const snake = (s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 

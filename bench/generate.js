@@ -254,4 +254,4 @@ function generateServiceFile(seed, targetLines) {
   return lines.join('\n') + '\n';
 }
 
-module.exports = { generateServiceFile };
+module.exports = { generateServiceFile, prng, ENTITIES };
