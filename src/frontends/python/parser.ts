@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { PyNode } from './tree';
 import { changedRange } from '../../core/text-change';
+import type { ChangedRange } from '../../core/text-change';
 
 /**
  * Loads web-tree-sitter and the grammar wasm that the `tree-sitter-python` package ships (no native
@@ -186,8 +187,8 @@ export function parsePython(text: string, file?: string): ParsedPython | undefin
   const previous = incremental && file !== undefined ? keptTrees.get(file) : undefined;
   const parsed = withCursor(
     text,
-    (cursor, hasError, errorOffset) => {
-      const reused = previous?.copy && !hasError ? copyReusing(l, cursor, previous.copy, changedRange(previous.text, text)) : undefined;
+    (cursor, hasError, errorOffset, edit) => {
+      const reused = previous?.copy && edit && !hasError ? copyReusing(l, cursor, previous.copy, edit) : undefined;
       return { root: reused ?? copyTree(l, hasError, cursor), hasError, errorOffset };
     },
     file,
@@ -210,7 +211,7 @@ export function parsePython(text: string, file?: string): ParsedPython | undefin
  * The previous copy is given up: it is the file's last tree, which its only holder (the analysis
  * cache, analysis.ts) replaces with this one. Cloning instead cost more than the cursor copy.
  */
-function copyReusing(l: Loaded, cursor: CursorOps, previous: PyNode, edit: { start: number; oldEnd: number; newEnd: number }): PyNode | undefined {
+function copyReusing(l: Loaded, cursor: CursorOps, previous: PyNode, edit: ChangedRange): PyNode | undefined {
   const delta = edit.newEnd - edit.oldEnd;
   const key = (type: string, start: number, end: number) => `${type}\0${start}\0${end}`;
   // Top-level nodes of the previous copy by where they would be now; `after`: they moved.
@@ -260,8 +261,7 @@ function shift(node: PyNode, by: number): void {
 }
 
 /** The edit that turns `before` into `after`: the changed middle, in UTF-16 code units and points. */
-function editBetween(before: string, after: string): TreeSitter.Edit {
-  const { start, oldEnd, newEnd } = changedRange(before, after);
+function editBetween(before: string, after: string, { start, oldEnd, newEnd }: ChangedRange): TreeSitter.Edit {
   const point = (text: string, index: number): TreeSitter.Point => {
     let row = 0;
     let lineStart = 0;
@@ -282,10 +282,12 @@ function editBetween(before: string, after: string): TreeSitter.Edit {
 }
 
 /** Parses `text` and hands a cursor on the root to `use` (with where the first syntax error is). */
-function withCursor<T>(text: string, use: (cursor: CursorOps, hasError: boolean, errorOffset: number | undefined) => T, file?: string): T | undefined {
+function withCursor<T>(text: string, use: (cursor: CursorOps, hasError: boolean, errorOffset: number | undefined, edit: ChangedRange | undefined) => T, file?: string): T | undefined {
   if (!loaded) return undefined;
   const kept = incremental && file !== undefined ? keptTrees.get(file) : undefined;
-  if (kept) kept.tree.edit(editBetween(kept.text, text));
+  // The change from the kept tree's text, found once for the re-parse and the copy that reuses.
+  const edit = kept ? changedRange(kept.text, text) : undefined;
+  if (kept && edit) kept.tree.edit(editBetween(kept.text, text, edit));
   const tree = loaded.parser.parse(text, kept?.tree);
   if (kept) {
     kept.tree.delete();
@@ -307,13 +309,13 @@ function withCursor<T>(text: string, use: (cursor: CursorOps, hasError: boolean,
       for (let k = 0; k < 4; k++) raw.module.HEAP32[at + k] = words[k as 0 | 1 | 2 | 3];
       try {
         raw.cursor.tree = treeAddress;
-        result = use(raw.cursor, hasError, errorOffset);
+        result = use(raw.cursor, hasError, errorOffset, edit);
       } finally {
         // Moving the cursor may have grown wasm memory: read the current view.
         for (let k = 0; k < 4; k++) words[k as 0 | 1 | 2 | 3] = raw.module.HEAP32[at + k];
       }
     } else {
-      result = use(cursorOps(cursor), hasError, errorOffset);
+      result = use(cursorOps(cursor), hasError, errorOffset, edit);
     }
     return result;
   } finally {
