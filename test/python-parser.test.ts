@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodePython, encodePython, initPythonParser, usesRawCursor } from '../src/frontends/python/parser';
+import { decodePython, encodePython, initPythonParser, usesMemoryReader, usesRawCursor } from '../src/frontends/python/parser';
 import { dropPrefetched, prefetchTrees, takePrefetched } from '../src/frontends/python/prefetch';
 import { serialise, serialiseTree } from './python-tree-serialise';
 
@@ -58,6 +58,37 @@ describe('Python parser tree copy', function () {
     const fast = serialise(texts);
     assert.strictEqual(fast.length, slow.length);
     for (let i = 0; i < fast.length; i++) assert.strictEqual(fast[i], slow[i], `tree ${i} differs`);
+  });
+
+  it('reads trees out of wasm memory in this build (the layout check passed)', () => {
+    assert.strictEqual(usesMemoryReader(), true);
+  });
+
+  it('reads the same numbers out of wasm memory as the cursor walk gives (fixtures, broken texts, deep nesting)', () => {
+    const texts = [...SAMPLES, ...fixtureTexts()];
+    // Broken variants: seeded cuts and insertions make ERROR and MISSING nodes in every context.
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (const text of fixtureTexts()) {
+      for (let k = 0; k < 3 && text.length > 10; k++) {
+        const at = random(text.length);
+        texts.push(text.slice(0, at) + ['(', ':', '\n    ', ' async ', '"', ']'][random(6)] + text.slice(at + random(20)));
+      }
+    }
+    // Deeper than the recursive walk goes: it falls back to the cursor.
+    texts.push(`x = ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`);
+    let broken = 0;
+    texts.forEach((text, i) => {
+      const fromMemory = encodePython(text);
+      const fromCursor = encodePython(text, true);
+      assert.ok(fromMemory && fromCursor, 'encoded');
+      if (fromCursor.hasError) broken++;
+      assert.deepStrictEqual(fromMemory, fromCursor, `text ${i} differs`);
+    });
+    assert.ok(broken > 100, `${broken} texts with syntax errors`);
   });
 
   it('decodes the numbers a parse on another thread sends into the same trees', () => {

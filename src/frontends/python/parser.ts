@@ -12,6 +12,7 @@ import type { ChangedRange } from '../../core/text-change';
 // web-tree-sitter's types are imported for their shapes only; the module is loaded with require()
 // so that the CommonJS build is used from our CommonJS output.
 import type * as TreeSitter from 'web-tree-sitter';
+import { ANONYMOUS_FLAG, MemoryTreeReader, MISSING_FLAG } from './tree-memory';
 
 interface Loaded {
   parser: TreeSitter.Parser;
@@ -26,6 +27,8 @@ interface Loaded {
   skipped: boolean[];
   /** Direct access to the cursor exports, when the module exposes them (see CursorOps). */
   raw?: { module: RawModule; transferBuffer: number; cursor: RawCursor };
+  /** Reads trees out of wasm memory for `encodePython`, once it gave the cursor's result on a sample. */
+  memory?: MemoryTreeReader;
 }
 
 /** The Emscripten module's exports that the fast copy calls (tree-sitter's lib/tree-sitter.c). */
@@ -92,6 +95,30 @@ async function load(): Promise<void> {
     types.push(language.nodeTypeForId(i) ?? '');
   }
   loaded = { parser, named, types, fieldNames: language.fields, hasFields: fieldParents(types), keepsOperator: types.map((t) => OPERATOR_PARENTS.has(t)), skipped: types.map((t, i) => named[i] && SKIPPED.has(t)), raw: rawModule(moduleOptions) };
+  loaded.memory = memoryReader(loaded);
+}
+
+/**
+ * The memory reader, if it reads the sample (every kind of node, field, alias, error and missing
+ * node the grammar makes) exactly as the cursor does; otherwise the cursor copies every tree.
+ */
+function memoryReader(l: Loaded): MemoryTreeReader | undefined {
+  const raw = l.raw;
+  if (!raw) return undefined;
+  const reader = new MemoryTreeReader(() => raw.module.HEAP32.buffer as ArrayBuffer, { ...l, keptAnonymous: l.types.map((t, i) => !l.named[i] && t === 'async') });
+  try {
+    for (const sample of LAYOUT_SAMPLES) {
+      const same = withCursor(sample, (cursor, hasError, _offset, _edit, treeAddress) => {
+        const expected = encodeTree(l, hasError, cursor);
+        const got = reader.encode(treeAddress!, hasError);
+        return expected.length === got.length && expected.every((v, i) => v === got[i]);
+      });
+      if (!same) return undefined;
+    }
+    return reader;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -282,7 +309,11 @@ function editBetween(before: string, after: string, { start, oldEnd, newEnd }: C
 }
 
 /** Parses `text` and hands a cursor on the root to `use` (with where the first syntax error is). */
-function withCursor<T>(text: string, use: (cursor: CursorOps, hasError: boolean, errorOffset: number | undefined, edit: ChangedRange | undefined) => T, file?: string): T | undefined {
+function withCursor<T>(
+  text: string,
+  use: (cursor: CursorOps, hasError: boolean, errorOffset: number | undefined, edit: ChangedRange | undefined, treeAddress: number | undefined) => T,
+  file?: string,
+): T | undefined {
   if (!loaded) return undefined;
   const kept = incremental && file !== undefined ? keptTrees.get(file) : undefined;
   // The change from the kept tree's text, found once for the re-parse and the copy that reuses.
@@ -309,13 +340,13 @@ function withCursor<T>(text: string, use: (cursor: CursorOps, hasError: boolean,
       for (let k = 0; k < 4; k++) raw.module.HEAP32[at + k] = words[k as 0 | 1 | 2 | 3];
       try {
         raw.cursor.tree = treeAddress;
-        result = use(raw.cursor, hasError, errorOffset, edit);
+        result = use(raw.cursor, hasError, errorOffset, edit, treeAddress);
       } finally {
         // Moving the cursor may have grown wasm memory: read the current view.
         for (let k = 0; k < 4; k++) words[k as 0 | 1 | 2 | 3] = raw.module.HEAP32[at + k];
       }
     } else {
-      result = use(cursorOps(cursor), hasError, errorOffset, edit);
+      result = use(cursorOps(cursor), hasError, errorOffset, edit, undefined);
     }
     return result;
   } finally {
@@ -487,15 +518,27 @@ export interface EncodedTree {
   errorOffset?: number;
 }
 
-const MISSING_FLAG = 1 << 16;
-const ANONYMOUS_FLAG = 1 << 17;
 const FIELD_MASK = MISSING_FLAG - 1;
 
-/** Parses and encodes the tree (what `parsePython` keeps, as numbers). */
-export function encodePython(text: string): EncodedTree | undefined {
+/**
+ * Parses and encodes the tree (what `parsePython` keeps, as numbers). `viaCursor` skips the memory
+ * reader (tests compare the two).
+ */
+export function encodePython(text: string, viaCursor = false): EncodedTree | undefined {
   if (!loaded) return undefined;
   const l = loaded;
-  return withCursor(text, (cursor, hasError, errorOffset) => ({ nodes: encodeTree(l, hasError, cursor), hasError, errorOffset }));
+  return withCursor(text, (cursor, hasError, errorOffset, _edit, treeAddress) => ({ nodes: viaCursor ? encodeTree(l, hasError, cursor) : encodeFast(l, hasError, cursor, treeAddress), hasError, errorOffset }));
+}
+
+function encodeFast(l: Loaded, hasError: boolean, cursor: CursorOps, treeAddress: number | undefined): Int32Array {
+  if (l.memory && treeAddress !== undefined) {
+    try {
+      return l.memory.encode(treeAddress, hasError);
+    } catch {
+      // Nested deeper than the recursive walk goes: the cursor walk is iterative.
+    }
+  }
+  return encodeTree(l, hasError, cursor);
 }
 
 /** The tree `parsePython` would have built, from an encoding made by `encodePython`. */
@@ -630,4 +673,55 @@ function firstError(root: TreeSitter.Node): number {
 /** Whether trees are copied through the raw cursor exports (for tests; see CursorOps). */
 export function usesRawCursor(): boolean {
   return !!loaded?.raw;
+}
+
+/** Texts for the memory reader's check: every statement and expression form, aliases, extras, errors. */
+const LAYOUT_SAMPLES = [
+  [
+    '# comment',
+    'import os.path as p, sys',
+    'from . import (a, b as c)',
+    'from ..x.y import *',
+    '@decorator(1, k=2)',
+    'async def f(x: int = 1, /, *args, y, **kw) -> "T":',
+    '    """doc"""',
+    '    async with a as b, c:',
+    '        await g(x)[0].h',
+    '    async for i in range(10):',
+    '        yield i',
+    '    return [j async for j in k if j] + {1: 2, **d} | {*s} and (t,)',
+    'class C(B, metaclass=M):',
+    '    x: int = 0',
+    '    def m(self): return lambda q, *r: q if r else not q',
+    'print(f"{a!r:>{w}} {b}", \'x\' \'y\', b"\\x00", r\'\\d\', -1 ** 2 // 3 % 4 @ m, ~x << 1 >> 2 & 3 ^ 4)',
+    'match cmd:',
+    '    case [x, *rest] if x > 0: pass',
+    '    case {"k": v, **others}: pass',
+    '    case Point(x=0) | None: pass',
+    'try:',
+    '    raise E from e',
+    'except* (A, B) as e:',
+    '    del x[1:2:3], y',
+    'finally:',
+    '    global g; nonlocal n',
+    'x = yield from z',
+    'x += 1; x -= 1; x *= 2; x //= 3',
+    'type Alias[T] = list[T]',
+    'match = 1; type = 2; print = 3; exec = 4',
+    'while (n := n - 1) >= 0 and n is not None or n not in m: continue',
+    'assert x, "m"; exec("code")',
+    'with open(p) as fh, (yield): pass',
+    'for (a, b) in c: break',
+    'else: pass',
+    'def g[T: int](x: T) -> T: ...',
+    '',
+  ].join('\n'),
+  'def f(:\n  x = (1,\n',
+  'if x\n    pass\nprint "hello"\nx = [1, 2\n',
+  '',
+];
+
+/** Whether `encodePython` reads trees out of wasm memory (the layout check passed; for tests). */
+export function usesMemoryReader(): boolean {
+  return !!loaded?.memory;
 }
