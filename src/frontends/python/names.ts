@@ -22,23 +22,30 @@ export function namesOf(
   /** Nested statements whose names are already known (merged instead of walked again). */
   memo?: ReadonlyMap<PyNode, NameUse | { use: NameUse }>,
 ): NameUse {
-  // [node, isTarget]
-  const stack: [PyNode, boolean][] = [[node, false]];
+  // Nodes to visit, and whether each is an assignment target (two stacks: no pair per node).
+  const stack: PyNode[] = [node];
+  const targets: boolean[] = [false];
+  const push = (c: PyNode | undefined, t: boolean) => {
+    if (c) {
+      stack.push(c);
+      targets.push(t);
+    }
+  };
+  const addRead = (r: string) => out.reads.add(r);
+  const addWrite = (w: string) => out.writes.add(w);
   let visited = 0;
   while (stack.length && visited++ < budget) {
-    const [n, target] = stack.pop()!;
+    const n = stack.pop()!;
+    const target = targets.pop()!;
     if (memo && n !== node && !target) {
       const known = memo.get(n);
       if (known) {
         const use = 'use' in known ? known.use : known;
-        for (const r of use.reads) out.reads.add(r);
-        for (const w of use.writes) out.writes.add(w);
+        use.reads.forEach(addRead);
+        use.writes.forEach(addWrite);
         continue;
       }
     }
-    const push = (c: PyNode | undefined, t: boolean) => {
-      if (c) stack.push([c, t]);
-    };
     switch (n.type) {
       case 'identifier': {
         const name = src(n);
