@@ -103,6 +103,10 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
   const resolver = new ConfigResolver();
   const configFor = (file: string) => explicitConfig ?? resolver.forFile(file);
 
+  // The parsers load (WebAssembly compiles off this thread) while the files are found and read.
+  const parsersReady = ready();
+  // Awaited below; an early return must not leave a rejection unhandled.
+  parsersReady.catch(() => undefined);
   const collected = collectFiles(paths, io.cwd);
   for (const file of collected.unsupported) {
     notes.push({ kind: 'skipped', file: displayPath(file, io.cwd), message: 'not a TypeScript, JavaScript or Python file; skipped' });
@@ -161,7 +165,9 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     const bom = text.startsWith('\uFEFF');
     files.push({ input: { file, text: bom ? text.slice(1) : text, config: idx }, bom });
   }
-  files.sort((a, b) => (displayPath(a.input.file, io.cwd) < displayPath(b.input.file, io.cwd) ? -1 : 1));
+  // Keys first: a comparator that computed relative paths cost 40 ms on a thousand files.
+  const order = new Map(files.map((f) => [f, displayPath(f.input.file, io.cwd)]));
+  files.sort((a, b) => (order.get(a)! < order.get(b)! ? -1 : 1));
 
   const printNotes = (list: Note[]) => {
     for (const n of list) io.stderr(formatNote(n, errColor) + '\n');
@@ -173,7 +179,7 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     return 2;
   }
 
-  await ready();
+  await parsersReady;
   const inputs = files.map((f) => f.input);
   let results = await analyzeAll(inputs, configs, io, notes);
 
