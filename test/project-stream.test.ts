@@ -4,6 +4,7 @@ import * as path from 'path';
 import { analyzeProject, defaultConfig, ready } from '../src/core';
 import type { Finding } from '../src/core';
 import { importedModules } from '../src/frontends/python/imports';
+import { normalize } from '../src/core/project-index';
 import { makeProject, parseJson, removeProject, runCli } from './cli-helpers';
 
 /**
@@ -136,5 +137,12 @@ describe('cli: Python in import order, with worker threads', function () {
     // Every chain's route, and every TypeScript file.
     assert.strictEqual(a.findings.filter((f) => f.file.endsWith('m0.py')).length, 40);
     assert.strictEqual(a.findings.filter((f) => f.file.endsWith('.ts')).length, 40);
+  });
+});
+
+describe('project paths', () => {
+  it('normalises paths as path.normalize does (with forward slashes), skipping it for normal ones', () => {
+    const cases = ['/a/b/c.py', 'a/b', './a', 'a/./b', 'a/../b', '/a//b', 'a\\b', '/a/b/', '.', '..', '/', '', 'a/..', '/a/b/.', 'x.py', '/a/.hidden/b.py', '/a/..b/c.py', '/a/b../c', 'a/b/..', '../../x/y.py'];
+    for (const c of cases) assert.strictEqual(normalize(c), path.normalize(c).replace(/\\/g, '/'), JSON.stringify(c));
   });
 });
