@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
+import type { EncodedTree } from './encoded-tree';
 import { encodePython, initPythonParser } from './parser';
-import type { EncodedTree } from './parser';
 
 /**
  * Parses the Python files of a project analysis on its own thread, ahead of the analysis (see

@@ -12,7 +12,9 @@ import type { ChangedRange } from '../../core/text-change';
 // web-tree-sitter's types are imported for their shapes only; the module is loaded with require()
 // so that the CommonJS build is used from our CommonJS output.
 import type * as TreeSitter from 'web-tree-sitter';
-import { ANONYMOUS_FLAG, MemoryTreeReader, MISSING_FLAG } from './tree-memory';
+import { ANONYMOUS_FLAG, FIELD_MASK, MISSING_FLAG, NodeWriter } from './encoded-tree';
+import type { EncodedTree } from './encoded-tree';
+import { MemoryTreeReader } from './tree-memory';
 
 interface Loaded {
   parser: TreeSitter.Parser;
@@ -23,12 +25,19 @@ interface Loaded {
   hasFields?: boolean[];
   /** Type ids of nodes whose anonymous child is an operator worth keeping (`/`, `%`, `+`). */
   keepsOperator: boolean[];
+  /** Anonymous type ids kept wherever they are (`async`). */
+  keepsAnonymous: boolean[];
   /** Type ids of named nodes the analysis never looks at (a string's quotes: 8% of all nodes). */
   skipped: boolean[];
   /** Direct access to the cursor exports, when the module exposes them (see CursorOps). */
   raw?: { module: RawModule; transferBuffer: number; cursor: RawCursor };
-  /** Reads trees out of wasm memory for `encodePython`, once it gave the cursor's result on a sample. */
-  memory?: MemoryTreeReader;
+  /**
+   * Reads trees out of wasm memory for `encodePython`, once it gave the cursor's result on the
+   * samples (checked at the first encode: only the parse thread encodes); null: the cursor walks.
+   */
+  memory?: MemoryTreeReader | null;
+  /** The cursor walk's output buffer, reused from one tree to the next. */
+  writer: NodeWriter;
 }
 
 /** The Emscripten module's exports that the fast copy calls (tree-sitter's lib/tree-sitter.c). */
@@ -94,18 +103,34 @@ async function load(): Promise<void> {
     named.push(language.nodeTypeIsNamed(i));
     types.push(language.nodeTypeForId(i) ?? '');
   }
-  loaded = { parser, named, types, fieldNames: language.fields, hasFields: fieldParents(types), keepsOperator: types.map((t) => OPERATOR_PARENTS.has(t)), skipped: types.map((t, i) => named[i] && SKIPPED.has(t)), raw: rawModule(moduleOptions) };
-  loaded.memory = memoryReader(loaded);
+  loaded = {
+    parser,
+    named,
+    types,
+    fieldNames: language.fields,
+    hasFields: fieldParents(types),
+    keepsOperator: types.map((t) => OPERATOR_PARENTS.has(t)),
+    keepsAnonymous: types.map((t, i) => !named[i] && t === 'async'),
+    skipped: types.map((t, i) => named[i] && SKIPPED.has(t)),
+    raw: rawModule(moduleOptions),
+    writer: new NodeWriter(),
+  };
 }
 
 /**
- * The memory reader, if it reads the sample (every kind of node, field, alias, error and missing
- * node the grammar makes) exactly as the cursor does; otherwise the cursor copies every tree.
+ * The memory reader, if it reads the samples (every kind of node, field, alias, error and missing
+ * node the grammar makes) exactly as the cursor does; otherwise null, and the cursor walks every
+ * tree. Checked once, when first wanted: threads that never encode do not pay for it.
  */
+function readerOf(l: Loaded): MemoryTreeReader | null {
+  if (l.memory === undefined) l.memory = memoryReader(l) ?? null;
+  return l.memory;
+}
+
 function memoryReader(l: Loaded): MemoryTreeReader | undefined {
   const raw = l.raw;
   if (!raw) return undefined;
-  const reader = new MemoryTreeReader(() => raw.module.HEAP32.buffer as ArrayBuffer, { ...l, keptAnonymous: l.types.map((t, i) => !l.named[i] && t === 'async') });
+  const reader = new MemoryTreeReader(() => raw.module.HEAP32.buffer as ArrayBuffer, l);
   try {
     for (const sample of LAYOUT_SAMPLES) {
       const same = withCursor(sample, (cursor, hasError, _offset, _edit, treeAddress) => {
@@ -430,7 +455,7 @@ class RawCursor implements CursorOps {
  * ends where it started.
  */
 function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps, parent: PyNode | null = null, parentTypeId = 0): PyNode {
-  const { named, types, fieldNames, hasFields, keepsOperator, skipped } = l;
+  const { named, types, fieldNames, hasFields, keepsOperator, keepsAnonymous, skipped } = l;
   const rootType = cursor.typeId();
   const parentTypeIds: number[] = [rootType];
   const rootField = parent && (!hasFields || hasFields[parentTypeId]) ? cursor.fieldId() : 0;
@@ -486,9 +511,8 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps, parent: PyNod
           continue;
         }
       } else {
-        const type = types[typeId] ?? '';
-        if (type === 'async' || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
-          pending.push({ type, named: false, start: parent.start, end: parent.start, field: type === 'async' ? null : 'operator', children: NO_CHILDREN, parent, missing: false });
+        if (keepsAnonymous[typeId] || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
+          pending.push({ type: types[typeId] ?? '', named: false, start: parent.start, end: parent.start, field: keepsAnonymous[typeId] ? null : 'operator', children: NO_CHILDREN, parent, missing: false });
         }
       }
       let done = false;
@@ -508,32 +532,21 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps, parent: PyNod
 }
 
 /**
- * A copied tree as numbers, for a parse on another thread (see prefetch.ts): the nodes of
- * `copyTree` in pre-order, five numbers each — type id, start, end, flags (field id, 1 << 16 when
- * missing, 1 << 17 for a kept keyword or operator) and the number of children.
- */
-export interface EncodedTree {
-  nodes: Int32Array;
-  hasError: boolean;
-  errorOffset?: number;
-}
-
-const FIELD_MASK = MISSING_FLAG - 1;
-
-/**
  * Parses and encodes the tree (what `parsePython` keeps, as numbers). `viaCursor` skips the memory
  * reader (tests compare the two).
  */
 export function encodePython(text: string, viaCursor = false): EncodedTree | undefined {
   if (!loaded) return undefined;
   const l = loaded;
-  return withCursor(text, (cursor, hasError, errorOffset, _edit, treeAddress) => ({ nodes: viaCursor ? encodeTree(l, hasError, cursor) : encodeFast(l, hasError, cursor, treeAddress), hasError, errorOffset }));
+  // Checked before this parse: the check parses samples, and the cursor must not move under it.
+  const memory = viaCursor ? null : readerOf(l);
+  return withCursor(text, (cursor, hasError, errorOffset, _edit, treeAddress) => ({ nodes: encodeFast(l, memory, hasError, cursor, treeAddress), hasError, errorOffset }));
 }
 
-function encodeFast(l: Loaded, hasError: boolean, cursor: CursorOps, treeAddress: number | undefined): Int32Array {
-  if (l.memory && treeAddress !== undefined) {
+function encodeFast(l: Loaded, memory: MemoryTreeReader | null, hasError: boolean, cursor: CursorOps, treeAddress: number | undefined): Int32Array {
+  if (memory && treeAddress !== undefined) {
     try {
-      return l.memory.encode(treeAddress, hasError);
+      return memory.encode(treeAddress, hasError);
     } catch {
       // Nested deeper than the recursive walk goes: the cursor walk is iterative.
     }
@@ -544,15 +557,14 @@ function encodeFast(l: Loaded, hasError: boolean, cursor: CursorOps, treeAddress
 /** The tree `parsePython` would have built, from an encoding made by `encodePython`. */
 export function decodePython(encoded: EncodedTree): ParsedPython | undefined {
   if (!loaded) return undefined;
-  const { types, fieldNames } = loaded;
+  const { types, fieldNames, keepsAnonymous } = loaded;
   const data = encoded.nodes;
   const make = (at: number, parent: PyNode | null): PyNode => {
     const typeId = data[at];
     const flags = data[at + 3];
     if (flags & ANONYMOUS_FLAG) {
-      const type = types[typeId] ?? '';
       const p = parent!;
-      return { type, named: false, start: p.start, end: p.start, field: type === 'async' ? null : 'operator', children: NO_CHILDREN, parent: p, missing: false };
+      return { type: types[typeId] ?? '', named: false, start: p.start, end: p.start, field: keepsAnonymous[typeId] ? null : 'operator', children: NO_CHILDREN, parent: p, missing: false };
     }
     const fieldId = flags & FIELD_MASK;
     return {
@@ -599,27 +611,12 @@ export function decodePython(encoded: EncodedTree): ParsedPython | undefined {
 
 /** `copyTree`, writing numbers instead of nodes (the same walk and the same choices). */
 function encodeTree(l: Loaded, hasError: boolean, cursor: CursorOps): Int32Array {
-  const { named, hasFields, keepsOperator, skipped, types } = l;
-  let out = new Int32Array(4096 * 5);
-  let size = 0;
-  const emit = (typeId: number, start: number, end: number, flags: number): number => {
-    if (size + 5 > out.length) {
-      const grown = new Int32Array(out.length * 2);
-      grown.set(out);
-      out = grown;
-    }
-    const at = size;
-    out[at] = typeId;
-    out[at + 1] = start;
-    out[at + 2] = end;
-    out[at + 3] = flags;
-    out[at + 4] = 0;
-    size += 5;
-    return at;
-  };
+  const { named, hasFields, keepsOperator, keepsAnonymous, skipped } = l;
+  const out = l.writer;
+  out.reset();
   const rootType = cursor.typeId();
   const parentTypeIds: number[] = [rootType];
-  const open: number[] = [emit(rootType, cursor.start(), cursor.end(), 0)];
+  const open: number[] = [out.emit(rootType, cursor.start(), cursor.end(), 0)];
   if (cursor.firstChild()) {
     for (;;) {
       const typeId = cursor.typeId();
@@ -629,18 +626,17 @@ function encodeTree(l: Loaded, hasError: boolean, cursor: CursorOps): Int32Array
       } else if (named[typeId] ?? true) {
         const parentType = parentTypeIds[parentTypeIds.length - 1];
         const fieldId = !hasFields || hasFields[parentType] ? cursor.fieldId() : 0;
-        const at = emit(typeId, cursor.start(), cursor.end(), fieldId | (hasError && cursor.isMissing() ? MISSING_FLAG : 0));
-        out[parent + 4]++;
+        const at = out.emit(typeId, cursor.start(), cursor.end(), fieldId | (hasError && cursor.isMissing() ? MISSING_FLAG : 0));
+        out.addChild(parent);
         if (cursor.firstChild()) {
           open.push(at);
           parentTypeIds.push(typeId);
           continue;
         }
       } else {
-        const type = types[typeId] ?? '';
-        if (type === 'async' || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
-          emit(typeId, 0, 0, ANONYMOUS_FLAG);
-          out[parent + 4]++;
+        if (keepsAnonymous[typeId] || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
+          out.emit(typeId, 0, 0, ANONYMOUS_FLAG);
+          out.addChild(parent);
         }
       }
       let done = false;
@@ -655,7 +651,7 @@ function encodeTree(l: Loaded, hasError: boolean, cursor: CursorOps): Int32Array
       if (done) break;
     }
   }
-  return out.slice(0, size);
+  return out.finish();
 }
 
 /** Descends along nodes that contain errors to the first ERROR or MISSING node. */
@@ -723,5 +719,5 @@ const LAYOUT_SAMPLES = [
 
 /** Whether `encodePython` reads trees out of wasm memory (the layout check passed; for tests). */
 export function usesMemoryReader(): boolean {
-  return !!loaded?.memory;
+  return !!loaded && !!readerOf(loaded);
 }

@@ -1,15 +1,16 @@
 /**
  * Reads a parsed tree straight out of tree-sitter's WebAssembly memory: the subtrees, their
  * children arrays and the language's alias and field tables, with typed-array reads instead of a
- * call into WebAssembly per node and property (the cursor copy was a quarter of a project's parse
- * thread). It walks the tree as tree-sitter's cursor does (lib/tree_cursor.c): hidden nodes are
+ * call into WebAssembly per node and property (the cursor copy took half as long again as this, a
+ * sixth of a project's parse thread). It walks the tree as tree-sitter's cursor does (lib/tree_cursor.c): hidden nodes are
  * stepped through, aliases make a child visible and give its type, and a node's field is the first
  * match of the field maps from its parent up through the hidden nodes in between.
  *
  * The layout is that of the web-tree-sitter build in package-lock (0.25, wasm32, little-endian).
- * It is not an API, so `MemoryTreeReader.check` compares this walk with the cursor's on a sample
- * that has every feature (parser.ts runs it once per thread): any difference, and the cursor is used.
+ * It is not an API, so parser.ts compares this walk with the cursor's on samples that have every
+ * feature, once per thread before the first tree it reads: any difference, and the cursor is used.
  */
+import { ANONYMOUS_FLAG, MISSING_FLAG, NodeWriter } from './encoded-tree';
 
 /** Offsets in `struct TSLanguage` (tree_sitter/parser.h, ABI 14/15, wasm32). */
 const LANGUAGE_FIELD_COUNT = 32;
@@ -30,18 +31,14 @@ const HEAP_PRODUCTION_ID = 66;
 /** `ts_builtin_sym_error`: public as it is. */
 const ERROR_SYMBOL = 0xffff;
 
-/** What the walk decides per node (the same choices as the cursor copy in parser.ts). */
+/** What the walk decides per node: the tables of parser.ts's `Loaded`, which its cursor walks use too. */
 export interface TreeShape {
   named: readonly boolean[];
   hasFields?: readonly boolean[];
   keepsOperator: readonly boolean[];
+  keepsAnonymous: readonly boolean[];
   skipped: readonly boolean[];
-  /** Anonymous types kept wherever they are (`async`). */
-  keptAnonymous: readonly boolean[];
 }
-
-export const MISSING_FLAG = 1 << 16;
-export const ANONYMOUS_FLAG = 1 << 17;
 
 export class MemoryTreeReader {
   private u8!: Uint8Array;
@@ -53,8 +50,7 @@ export class MemoryTreeReader {
   private fieldEntries = 0;
   private publicMap = 0;
   private aliasSequences = 0;
-  private out = new Int32Array(4096 * 5);
-  private size = 0;
+  private readonly out = new NodeWriter();
   /**
    * The hidden nodes walked through, three numbers each: the production of their parent, their
    * structural index in it, whether they are extra. A visible node's own start from `chainBase`.
@@ -82,7 +78,7 @@ export class MemoryTreeReader {
     this.fieldEntries = u32[(language + LANGUAGE_FIELD_MAP_ENTRIES) >> 2];
     this.publicMap = u32[(language + LANGUAGE_PUBLIC_SYMBOL_MAP) >> 2];
     this.aliasSequences = u32[(language + LANGUAGE_ALIAS_SEQUENCES) >> 2];
-    this.size = 0;
+    this.out.reset();
     this.chain.length = 0;
     // The root subtree is the first member of `TSTree`; the root node starts after its padding.
     const root = treeAddress;
@@ -90,30 +86,13 @@ export class MemoryTreeReader {
     const padding = inline ? u8[root + 6] : u32[(u32[root >> 2] + HEAP_PADDING_BYTES) >> 2];
     const size = inline ? u8[root + 7] : u32[(u32[root >> 2] + HEAP_SIZE_BYTES) >> 2];
     const rootType = this.publicSymbol(inline ? u8[root + 1] : u16[(u32[root >> 2] + HEAP_SYMBOL) >> 1]);
-    const at = this.emit(rootType, padding >> 1, (padding + size) >> 1, 0);
+    const at = this.out.emit(rootType, padding >> 1, (padding + size) >> 1, 0);
     if (!inline) this.children(u32[root >> 2], padding, at, rootType, hasError, 0);
-    return this.out.slice(0, this.size);
+    return this.out.finish();
   }
 
   private publicSymbol(symbol: number): number {
     return symbol === ERROR_SYMBOL ? symbol : this.u16[(this.publicMap >> 1) + symbol];
-  }
-
-  private emit(typeId: number, start: number, end: number, flags: number): number {
-    if (this.size + 5 > this.out.length) {
-      const grown = new Int32Array(this.out.length * 2);
-      grown.set(this.out);
-      this.out = grown;
-    }
-    const at = this.size;
-    const out = this.out;
-    out[at] = typeId;
-    out[at + 1] = start;
-    out[at + 2] = end;
-    out[at + 3] = flags;
-    out[at + 4] = 0;
-    this.size += 5;
-    return at;
   }
 
   /**
@@ -122,7 +101,7 @@ export class MemoryTreeReader {
    * children are walked through in place.
    */
   private children(parent: number, position: number, into: number, intoType: number, hasError: boolean, chainBase: number): void {
-    const { u8, u16, u32, shape } = this;
+    const { u8, u16, u32, shape, out } = this;
     const count = u32[(parent + HEAP_CHILD_COUNT) >> 2];
     const production = u16[(parent + HEAP_PRODUCTION_ID) >> 1];
     const aliases = production ? (this.aliasSequences >> 1) + production * this.maxAlias : 0;
@@ -153,12 +132,12 @@ export class MemoryTreeReader {
         } else if (shape.named[typeId] ?? true) {
           const field = !shape.hasFields || shape.hasFields[intoType] ? this.fieldOf(production, mine, extra, chainBase) : 0;
           const missing = hasError && (inline ? (u8[child] & 32) !== 0 : (u8[heap + HEAP_FLAGS2] & 2) !== 0);
-          const at = this.emit(typeId, position >> 1, (position + size) >> 1, field | (missing ? MISSING_FLAG : 0));
-          this.out[into + 4]++;
+          const at = out.emit(typeId, position >> 1, (position + size) >> 1, field | (missing ? MISSING_FLAG : 0));
+          out.addChild(into);
           if (!inline && u32[(heap + HEAP_CHILD_COUNT) >> 2] > 0) this.children(heap, position, at, typeId, hasError, this.chain.length);
-        } else if (shape.keptAnonymous[typeId] || shape.keepsOperator[intoType]) {
-          this.emit(typeId, 0, 0, ANONYMOUS_FLAG);
-          this.out[into + 4]++;
+        } else if (shape.keepsAnonymous[typeId] || shape.keepsOperator[intoType]) {
+          out.emit(typeId, 0, 0, ANONYMOUS_FLAG);
+          out.addChild(into);
         }
       } else if (!inline && u32[(heap + HEAP_CHILD_COUNT) >> 2] > 0 && u32[(heap + HEAP_VISIBLE_CHILD_COUNT) >> 2] > 0) {
         this.chain.push(production, mine, extra ? 1 : 0);
