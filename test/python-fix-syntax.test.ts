@@ -88,6 +88,15 @@ describe('Python fix syntax', () => {
       assert.deepStrictEqual(syntaxOf('from sqlalchemy.orm import selectinload as sl\n').fromImport('sqlalchemy.orm', 'selectinload'), { name: 'sl' });
     });
 
+    it('adds a new line when error recovery left the module’s import without names', () => {
+      // Found by the robustness test's random mutations: `**` typed into the import.
+      const text = 'import time\nfrom sqlalchemy import** select\n\n\nasync def f():\n    pass\n';
+      const found = syntaxOf(text).fromImport('sqlalchemy', 'select');
+      assert.strictEqual(found.name, 'select');
+      assert.ok(found.edit, 'an edit');
+      assert.match(apply(text, found.edit), /\nfrom sqlalchemy import select\n/);
+    });
+
     it('adds a new line after the imports when the module’s import is parenthesised', () => {
       const text = 'from sqlalchemy import (\n    func,\n)\n\n\nasync def f():\n    pass\n';
       assert.strictEqual(apply(text, syntaxOf(text).fromImport('sqlalchemy', 'select').edit), 'from sqlalchemy import (\n    func,\n)\nfrom sqlalchemy import select\n\n\nasync def f():\n    pass\n');

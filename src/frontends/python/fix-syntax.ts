@@ -109,8 +109,9 @@ class PythonSyntax extends TextSyntax implements PythonFixSyntax {
       }
     }
     const stmtText = sameModule ? this.src(sameModule) : '';
-    if (sameModule && !/[()\\\n]/.test(stmtText) && !/\bas\b/.test(stmtText.replace(/^from\s+\S+\s+import/, ''))) {
-      const names = namedChildren(sameModule).filter((c) => c.field === 'name');
+    // Without names (`from m import** x` after error recovery) the import gets a line of its own.
+    const names = sameModule ? namedChildren(sameModule).filter((c) => c.field === 'name') : [];
+    if (names.length && !/[()\\\n]/.test(stmtText) && !/\bas\b/.test(stmtText.replace(/^from\s+\S+\s+import/, ''))) {
       const later = names.find((n) => this.src(n).toLowerCase() > name.toLowerCase());
       if (later) return { name, edit: { span: { start: later.start, end: later.start }, newText: `${name}, ` } };
       const lastName = names[names.length - 1];
