@@ -4,6 +4,7 @@ import * as path from 'path';
 import { analyzeProject, defaultConfig, ready } from '../src/core';
 import type { Finding } from '../src/core';
 import { importedModules } from '../src/frontends/python/imports';
+import { poisonRecycledNodes } from '../src/frontends/python/parser';
 import { normalize } from '../src/core/project-index';
 import { makeProject, parseJson, removeProject, runCli } from './cli-helpers';
 
@@ -106,6 +107,42 @@ describe('project analysis of Python files in import order', () => {
     assert.deepStrictEqual(run([...files].reverse()), forward);
     // Interleaved: every other file first.
     assert.deepStrictEqual(run([...files.filter((_, i) => i % 2), ...files.filter((_, i) => i % 2 === 0)]), forward);
+  });
+
+  it('never uses a tree after it is released for recycling', () => {
+    // Poisoned, a recycled node that anything still held would change a finding or throw. The
+    // fixtures, and a cycle of three modules whose helpers call each other's.
+    const cycle = ['a', 'b', 'c'].map((m, k, all) => {
+      const next = all[(k + 1) % 3];
+      const text = [
+        'import time',
+        `from app.${next} import helper_${next}`,
+        '',
+        `def helper_${m}(session, ids):`,
+        k === 2 ? '    time.sleep(1)' : `    return helper_${next}(session, ids)`,
+        '',
+        `async def route_${m}(session, ids):`,
+        '    for i in ids:',
+        `        await session.execute(select(User).where(User.id == i))`,
+        `    return helper_${m}(session, ids)`,
+        '',
+      ].join('\n');
+      return { file: `/project/app/${m}.py`, text };
+    });
+    const files = [...pythonFixtures(), { file: '/project/app/__init__.py', text: '' }, ...cycle];
+    const run = () => {
+      const results = analyzeProject(files, defaultConfig());
+      return summary(new Map(files.map((f) => [f.file, results.get(f.file)!.findings])));
+    };
+    const plain = run();
+    poisonRecycledNodes(true);
+    try {
+      assert.deepStrictEqual(run(), plain);
+      assert.ok(poisonRecycledNodes(true) > 10_000, 'trees were recycled');
+      assert.strictEqual(plain.filter((f) => f.startsWith('/project/app/') && f.includes('blocking-call-in-async')).length, 3, plain.join('\n'));
+    } finally {
+      poisonRecycledNodes(false);
+    }
   });
 });
 

@@ -57,7 +57,13 @@ export function streamFiles(files: readonly StreamFile[], frontend: Frontend, op
   };
   for (const group of order) {
     // A cycle: every member is summarised once before any is analysed, so each sees the others.
-    if (group.length > 1) for (const i of group) index.add(summaryOf(files[i], index));
+    if (group.length > 1) {
+      for (const i of group) {
+        index.add(summaryOf(files[i], index));
+        // The second summary sees the other members, so this analysis is never reused.
+        frontend.forgetAnalysis?.(files[i].file);
+      }
+    }
     for (const i of group) index.add(summaryOf(files[i], index));
     for (const i of group) analyse(i);
   }

@@ -33,6 +33,11 @@ export interface Frontend {
    */
   release?(file: string): LookupRecord | undefined;
   /**
+   * Drops what a file's last analysis derived from the project (keeping its tree): the next request
+   * for it brings a project that answers differently, so keeping the analysis till then is waste.
+   */
+  forgetAnalysis?(file: string): void;
+  /**
    * The files a project analysis is about to ask for: parsed ahead (Python, on another thread), in
    * the order given or, with `ordered`, in the order passed later to the function returned.
    */

@@ -62,6 +62,7 @@ export const pythonFrontend: Frontend = {
   },
   importedModules,
   release: releaseAnalysis,
+  forgetAnalysis,
   fixSyntax(facts) {
     try {
       return pythonFixSyntax(facts) ?? textSyntax(facts);

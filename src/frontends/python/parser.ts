@@ -183,12 +183,32 @@ export function parserProblem(): string | undefined {
 /** Leaves share one empty array (most nodes are leaves); it is replaced before the first push. */
 const NO_CHILDREN: PyNode[] = [];
 
+/** A childless node: a recycled one refilled when there is one (see `recycleTree`), else a new one. */
+function newNode(type: string, named: boolean, start: number, end: number, field: string | null, parent: PyNode | null, missing: boolean): PyNode {
+  const n = spare.pop();
+  if (n === undefined) return { type, named, start, end, field, children: NO_CHILDREN, parent, missing };
+  n.type = type;
+  n.named = named;
+  n.start = start;
+  n.end = end;
+  n.field = field;
+  n.children = NO_CHILDREN;
+  n.parent = parent;
+  n.missing = missing;
+  return n;
+}
+
 export interface ParsedPython {
   root: PyNode;
   /** The tree contains ERROR or MISSING nodes: parts of the file could not be parsed. */
   hasError: boolean;
   /** Offset of the first ERROR or MISSING node, when there is one. */
   errorOffset?: number;
+  /**
+   * Nothing but its holder has it (it is not the editor's copy kept for incremental parsing): its
+   * nodes may be recycled when that holder is done with it (see `recycleTree`).
+   */
+  recyclable?: boolean;
 }
 
 /**
@@ -237,7 +257,7 @@ export function parsePython(text: string, file?: string): ParsedPython | undefin
   if (!loaded) return undefined;
   const l = loaded;
   const previous = incremental && file !== undefined ? keptTrees.get(file) : undefined;
-  const parsed = withCursor(
+  const parsed: ParsedPython | undefined = withCursor(
     text,
     (cursor, hasError, errorOffset, edit) => {
       const reused = previous?.copy && edit && !hasError ? copyReusing(l, cursor, previous.copy, edit) : undefined;
@@ -245,9 +265,12 @@ export function parsePython(text: string, file?: string): ParsedPython | undefin
     },
     file,
   );
-  if (parsed && !parsed.hasError && incremental && file !== undefined) {
+  if (!parsed) return undefined;
+  if (incremental && file !== undefined) {
     const kept = keptTrees.get(file);
-    if (kept?.text === text) kept.copy = parsed.root;
+    if (kept?.text === text && !parsed.hasError) kept.copy = parsed.root;
+  } else {
+    parsed.recyclable = true;
   }
   return parsed;
 }
@@ -459,16 +482,15 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps, parent: PyNod
   const rootType = cursor.typeId();
   const parentTypeIds: number[] = [rootType];
   const rootField = parent && (!hasFields || hasFields[parentTypeId]) ? cursor.fieldId() : 0;
-  const root: PyNode = {
-    type: types[rootType] ?? (parent ? '' : 'module'),
-    named: true,
-    start: cursor.start(),
-    end: cursor.end(),
-    field: rootField ? (fieldNames[rootField] ?? null) : null,
-    children: NO_CHILDREN,
+  const root = newNode(
+    types[rootType] ?? (parent ? '' : 'module'),
+    true,
+    cursor.start(),
+    cursor.end(),
+    rootField ? (fieldNames[rootField] ?? null) : null,
     parent,
-    missing: parent && hasError ? cursor.isMissing() : false,
-  };
+    parent && hasError ? cursor.isMissing() : false,
+  );
   const stack: PyNode[] = [root];
   // The children of the open nodes, innermost last, and where each open node's start: a node gets
   // an exact-size array when it is closed (an array grown by push reserves 17 slots on the first).
@@ -493,16 +515,15 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps, parent: PyNod
       } else if (named[typeId] ?? true) {
         const parentType = parentTypeIds[parentTypeIds.length - 1];
         const fieldId = !hasFields || hasFields[parentType] ? cursor.fieldId() : 0;
-        const node: PyNode = {
-          type: types[typeId] ?? '',
-          named: true,
-          start: cursor.start(),
-          end: cursor.end(),
-          field: fieldId ? (fieldNames[fieldId] ?? null) : null,
-          children: NO_CHILDREN,
+        const node = newNode(
+          types[typeId] ?? '',
+          true,
+          cursor.start(),
+          cursor.end(),
+          fieldId ? (fieldNames[fieldId] ?? null) : null,
           parent,
-          missing: hasError ? cursor.isMissing() : false,
-        };
+          hasError ? cursor.isMissing() : false,
+        );
         pending.push(node);
         if (cursor.firstChild()) {
           stack.push(node);
@@ -512,7 +533,7 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps, parent: PyNod
         }
       } else {
         if (keepsAnonymous[typeId] || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
-          pending.push({ type: types[typeId] ?? '', named: false, start: parent.start, end: parent.start, field: keepsAnonymous[typeId] ? null : 'operator', children: NO_CHILDREN, parent, missing: false });
+          pending.push(newNode(types[typeId] ?? '', false, parent.start, parent.start, keepsAnonymous[typeId] ? null : 'operator', parent, false));
         }
       }
       let done = false;
@@ -564,19 +585,10 @@ export function decodePython(encoded: EncodedTree): ParsedPython | undefined {
     const flags = data[at + 3];
     if (flags & ANONYMOUS_FLAG) {
       const p = parent!;
-      return { type: types[typeId] ?? '', named: false, start: p.start, end: p.start, field: keepsAnonymous[typeId] ? null : 'operator', children: NO_CHILDREN, parent: p, missing: false };
+      return newNode(types[typeId] ?? '', false, p.start, p.start, keepsAnonymous[typeId] ? null : 'operator', p, false);
     }
     const fieldId = flags & FIELD_MASK;
-    return {
-      type: types[typeId] ?? (parent ? '' : 'module'),
-      named: true,
-      start: data[at + 1],
-      end: data[at + 2],
-      field: fieldId ? (fieldNames[fieldId] ?? null) : null,
-      children: NO_CHILDREN,
-      parent,
-      missing: (flags & MISSING_FLAG) !== 0,
-    };
+    return newNode(types[typeId] ?? (parent ? '' : 'module'), true, data[at + 1], data[at + 2], fieldId ? (fieldNames[fieldId] ?? null) : null, parent, (flags & MISSING_FLAG) !== 0);
   };
   const root = make(0, null);
   const stack: PyNode[] = [root];
@@ -606,7 +618,60 @@ export function decodePython(encoded: EncodedTree): ParsedPython | undefined {
     while (stack.length > 1 && remaining[remaining.length - 1] === 0) close();
   }
   while (stack.length) close();
-  return { root, hasError: encoded.hasError, errorOffset: encoded.errorOffset };
+  return { root, hasError: encoded.hasError, errorOffset: encoded.errorOffset, recyclable: true };
+}
+
+/**
+ * Nodes of trees that a project analysis is done with, for the next trees to reuse. The trees of
+ * a large import cycle stay alive across many collections and are copied into the old generation;
+ * refilling those nodes instead of allocating new ones keeps the old generation from growing with
+ * dead trees (each new page of it costs a page fault) and the young one from filling so fast.
+ */
+const spare: PyNode[] = [];
+const SPARE_MAX = 1_000_000;
+let emptyingScheduled = false;
+/** Tests: recycled nodes are poisoned and never reused, so any later use of one shows. */
+let poisonRecycled = false;
+let poisoned = 0;
+
+/** Turns poisoning on or off; returns how many nodes were poisoned so far. */
+export function poisonRecycledNodes(on: boolean): number {
+  poisonRecycled = on;
+  return poisoned;
+}
+
+/**
+ * Gives a tree's nodes to the next trees made (decoded or copied), if it is `recyclable`. The
+ * caller guarantees nothing holds the tree or any of its nodes any more: they are overwritten.
+ */
+export function recycleTree(parsed: ParsedPython): void {
+  if (!parsed.recyclable) return;
+  parsed.recyclable = false;
+  if (!emptyingScheduled) {
+    // A project analysis runs without yielding: the nodes are kept until it ends, not after.
+    emptyingScheduled = true;
+    setImmediate(() => {
+      spare.length = 0;
+      emptyingScheduled = false;
+    }).unref();
+  }
+  const stack: PyNode[] = [parsed.root];
+  while (stack.length && spare.length < SPARE_MAX) {
+    const n = stack.pop()!;
+    const cs = n.children;
+    for (let i = 0; i < cs.length; i++) stack.push(cs[i]);
+    if (poisonRecycled) {
+      poisoned++;
+      n.type = n.field = 'recycled';
+      n.start = n.end = -1;
+      n.children = [];
+      continue;
+    }
+    // Dropped references: a recycled node must not keep its old tree alive.
+    n.children = NO_CHILDREN;
+    n.parent = null;
+    spare.push(n);
+  }
 }
 
 /** `copyTree`, writing numbers instead of nodes (the same walk and the same choices). */
