@@ -655,22 +655,25 @@ export function recycleTree(parsed: ParsedPython): void {
       emptyingScheduled = false;
     }).unref();
   }
-  const stack: PyNode[] = [parsed.root];
-  while (stack.length && spare.length < SPARE_MAX) {
-    const n = stack.pop()!;
-    const cs = n.children;
-    for (let i = 0; i < cs.length; i++) stack.push(cs[i]);
-    if (poisonRecycled) {
+  if (poisonRecycled) {
+    const stack: PyNode[] = [parsed.root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      for (let i = 0; i < n.children.length; i++) stack.push(n.children[i]);
       poisoned++;
       n.type = n.field = 'recycled';
       n.start = n.end = -1;
       n.children = [];
-      continue;
     }
-    // Dropped references: a recycled node must not keep its old tree alive.
-    n.children = NO_CHILDREN;
-    n.parent = null;
-    spare.push(n);
+    return;
+  }
+  // The pool is the walk's queue. Recycled nodes keep their links until refilled: they point only
+  // at each other (or, past SPARE_MAX, at the rest of the tree until the pool empties).
+  let next = spare.length;
+  spare.push(parsed.root);
+  while (next < spare.length && spare.length < SPARE_MAX) {
+    const cs = spare[next++].children;
+    for (let i = 0; i < cs.length; i++) spare.push(cs[i]);
   }
 }
 
