@@ -180,8 +180,13 @@ export function parserProblem(): string | undefined {
   return loadError ?? 'the Python parser is not loaded (call ready() before analysing Python files)';
 }
 
-/** Leaves share one empty array (most nodes are leaves); it is replaced before the first push. */
-const NO_CHILDREN: PyNode[] = [];
+/**
+ * Leaves share one empty array (most nodes are leaves); it is replaced before the first push. Made
+ * by emptying an array that held an object: an empty literal has another elements kind (and so
+ * another map) than the children arrays, and every read of `children` then saw two shapes.
+ */
+const NO_CHILDREN: PyNode[] = [null as unknown as PyNode];
+NO_CHILDREN.length = 0;
 
 /** A childless node: a recycled one refilled when there is one (see `recycleTree`), else a new one. */
 function newNode(type: string, named: boolean, start: number, end: number, field: string | null, parent: PyNode | null, missing: boolean): PyNode {

@@ -6,6 +6,7 @@ import { orms } from './orms';
 import { redis } from './redis';
 import { sqlDrivers } from './sql-drivers';
 import { sqlalchemy } from './sqlalchemy';
+import { uniformTypes } from './uniform';
 
 export type { PyCallable, PyEffect, PyKnowledge, PyType } from './schema';
 export { RECEIVER_NAME_FALLBACKS } from './fallbacks';
@@ -16,7 +17,7 @@ const libraries: PyKnowledge[] = [sqlalchemy, sqlDrivers, orms, redis, blocking,
 /** Every Python library the front-end knows, merged: module name → type id, type id → type. */
 export const pythonKnowledge: PyKnowledge = {
   modules: Object.assign({}, ...libraries.map((l) => l.modules)) as Record<string, string>,
-  types: Object.assign({}, ...libraries.map((l) => l.types)) as Record<string, PyType>,
+  types: uniformTypes(Object.assign({}, ...libraries.map((l) => l.types)) as Record<string, PyType>),
 };
 
 /** Module names with known submodules below them (`sqlalchemy` for `sqlalchemy.ext.asyncio`). */
