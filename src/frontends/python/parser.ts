@@ -190,7 +190,7 @@ NO_CHILDREN.length = 0;
 
 /** A childless node: a recycled one refilled when there is one (see `recycleTree`), else a new one. */
 function newNode(type: string, named: boolean, start: number, end: number, field: string | null, parent: PyNode | null, missing: boolean): PyNode {
-  const n = spare.pop();
+  const n = spareCount > 0 ? spare[--spareCount] : undefined;
   if (n === undefined) return { type, named, start, end, field, children: NO_CHILDREN, parent, missing };
   n.type = type;
   n.named = named;
@@ -632,7 +632,9 @@ export function decodePython(encoded: EncodedTree): ParsedPython | undefined {
  * refilling those nodes instead of allocating new ones keeps the old generation from growing with
  * dead trees (each new page of it costs a page fault) and the young one from filling so fast.
  */
-const spare: PyNode[] = [];
+let spare: PyNode[] = [];
+/** Nodes in `spare` (its first ones): it is made at full size once, not grown node by node. */
+let spareCount = 0;
 const SPARE_MAX = 1_000_000;
 let emptyingScheduled = false;
 /** Tests: recycled nodes are poisoned and never reused, so any later use of one shows. */
@@ -656,7 +658,8 @@ export function recycleTree(parsed: ParsedPython): void {
     // A project analysis runs without yielding: the nodes are kept until it ends, not after.
     emptyingScheduled = true;
     setImmediate(() => {
-      spare.length = 0;
+      spare = [];
+      spareCount = 0;
       emptyingScheduled = false;
     }).unref();
   }
@@ -674,11 +677,13 @@ export function recycleTree(parsed: ParsedPython): void {
   }
   // The pool is the walk's queue. Recycled nodes keep their links until refilled: they point only
   // at each other (or, past SPARE_MAX, at the rest of the tree until the pool empties).
-  let next = spare.length;
-  spare.push(parsed.root);
-  while (next < spare.length && spare.length < SPARE_MAX) {
+  if (spareCount >= SPARE_MAX) return;
+  if (spare.length === 0) spare = new Array<PyNode>(SPARE_MAX);
+  let next = spareCount;
+  spare[spareCount++] = parsed.root;
+  while (next < spareCount) {
     const cs = spare[next++].children;
-    for (let i = 0; i < cs.length; i++) spare.push(cs[i]);
+    for (let i = 0; i < cs.length && spareCount < SPARE_MAX; i++) spare[spareCount++] = cs[i];
   }
 }
 
