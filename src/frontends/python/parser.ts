@@ -301,7 +301,7 @@ function copyReusing(l: Loaded, cursor: CursorOps, previous: PyNode, edit: Chang
     else if (c.start >= edit.oldEnd) same.set(key(c.type, c.start + delta, c.end + delta), { node: c, after: true });
   }
   const rootType = cursor.typeId();
-  const root: PyNode = { type: l.types[rootType] ?? 'module', named: true, start: cursor.start(), end: cursor.end(), field: null, children: NO_CHILDREN, parent: null, missing: false };
+  const root = newNode(l.types[rootType] ?? 'module', true, cursor.start(), cursor.end(), null, null, false);
   if (!cursor.firstChild()) return root;
   // Decided first, moved after: the previous copy stays intact if the top level turns out unusual.
   const plan: ({ node: PyNode; after: boolean } | { copy: PyNode })[] = [];

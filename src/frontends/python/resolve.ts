@@ -107,14 +107,9 @@ export class Resolver {
     return true;
   }
 
+  /** Every caller pairs `enter` and `leave` in try/finally, so `key` is the last one entered. */
   leave(key: unknown): void {
-    const active = this.active;
-    // Entered and left in nesting order, so `key` is the last; anything else is left alone.
-    if (active[active.length - 1] === key) active.pop();
-    else {
-      const at = active.lastIndexOf(key);
-      if (at >= 0) active.splice(at, 1);
-    }
+    if (this.active[this.active.length - 1] === key) this.active.pop();
   }
 
   /** Guards against cycles (`x = x.where(…)`, mutually recursive helpers). */
