@@ -10,7 +10,6 @@ import { allCalls, functionRoles } from './roles';
 import type { FunctionRoles } from './roles';
 import { buildScopes } from './scope';
 import type { ScopeTree } from './scope';
-import type { PyNode } from './tree';
 
 /** Everything derived from one file that both `summarize` and `extract` need. */
 export interface FileAnalysis {
@@ -21,7 +20,6 @@ export interface FileAnalysis {
   calls: CallAnalyzer;
   /** Where functions run (FastAPI routes, thread pools): only the facts need it, not summaries. */
   readonly roles: FunctionRoles;
-  callNodes: PyNode[];
   config: Config;
   lookups: RecordingProject;
   /** The summary, once built (an analysis does not change). */
@@ -116,7 +114,6 @@ export function analyseFile(file: string, text: string, config: Config, project:
   const lookups = new RecordingProject(project);
   const resolver = new Resolver(file, text, tree, project ? lookups : undefined);
   const calls = new CallAnalyzer(resolver, config);
-  const callNodes = allCalls(parsed.root);
   let roles: FunctionRoles | undefined;
   const analysis: FileAnalysis = {
     file,
@@ -124,11 +121,11 @@ export function analyseFile(file: string, text: string, config: Config, project:
     parsed,
     resolver,
     calls,
-    // Resolving every callee of the file is a good part of an analysis; summaries never ask.
+    // Resolving every callee of the file is a good part of an analysis, and listing the calls
+    // walks the whole tree: summaries never ask (a cycle member is summarised twice).
     get roles() {
-      return (roles ??= functionRoles(tree, resolver, callNodes));
+      return (roles ??= functionRoles(tree, resolver, allCalls(parsed.root)));
     },
-    callNodes,
     config,
     lookups,
   };
