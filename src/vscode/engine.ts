@@ -218,9 +218,19 @@ class Engine {
   }
 
   /** Settings override config files: rule severities per rule, lists added (see mergeConfig). */
+  /**
+   * One merged config object per config file and settings: the Python analysis takes facts over
+   * from the file's last analysis only under the same config object (statement-reuse.ts).
+   */
   private configOf(loaded: LoadedConfig): Config {
-    return mergeConfig(loaded.config, this.settings.config);
+    const known = this.merged.get(loaded);
+    if (known && known.settings === this.settings) return known.config;
+    const config = mergeConfig(loaded.config, this.settings.config);
+    this.merged.set(loaded, { settings: this.settings, config });
+    return config;
   }
+
+  private readonly merged = new WeakMap<LoadedConfig, { settings: SettingsLayer; config: Config }>();
 
   /** `ignore` of the config file, then `perflens.ignore` relative to each workspace folder. */
   private ignored(loaded: LoadedConfig, file: string): boolean {
