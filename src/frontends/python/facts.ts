@@ -102,6 +102,25 @@ export class FactWalker {
     this.visit(root, { loops: [] });
   }
 
+  /**
+   * One top-level statement, as `walk` visits it (the module adds nothing around its statements):
+   * the editor walks only the statements an edit may have changed (statement-reuse.ts).
+   */
+  walkStatement(stmt: PyNode): void {
+    this.visit(stmt, { loops: [] });
+  }
+
+  /** Ids of the functions the walk found to run inline (a lambda handed to `map`), in order found. */
+  readonly inlineMarks: number[] = [];
+
+  /** How far the walk has got, to tell which facts one statement produced. */
+  get progress(): { calls: number; loops: number; blocks: number; inline: number } {
+    return { calls: this.calls.length, loops: this.loops.length, blocks: this.pendingBlocks.length, inline: this.inlineMarks.length };
+  }
+
+  /** After `finish`: the block fact built for each block the walk met (none when it has no await). */
+  builtBlocks: (BlockFact | undefined)[] = [];
+
   private visit(node: PyNode, ctx: Ctx): void {
     // Keywords share type names with nodes (`lambda`, `await`): only named nodes count.
     if (!node.named) return;
@@ -194,7 +213,10 @@ export class FactWalker {
     const lambda = fnArg ? unparen(fnArg) : undefined;
     if (!lambda || lambda.type !== 'lambda' || !iter) return;
     const info = this.r.tree.functionOf.get(lambda);
-    if (info) this.functions[info.id].runsInline = true;
+    if (info) {
+      this.functions[info.id].runsInline = true;
+      this.inlineMarks.push(info.id);
+    }
     const body = field(lambda, 'body') ?? lambda;
     const loop = this.newLoop({
       kind: 'callback',
@@ -481,6 +503,7 @@ export class FactWalker {
       built[i] = { functionId, span: spanOf(node), statements };
     }
     for (const b of built) if (b) this.blocks.push(b);
+    this.builtBlocks = built;
   }
 
   /** Links awaits to call facts and builds the statement blocks (after the walk). */

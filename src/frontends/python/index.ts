@@ -6,7 +6,8 @@ import type { Frontend } from '../index';
 import { analyseFile, forgetAnalysis, lineOf, releaseAnalysis } from './analysis';
 import { importedModules } from './imports';
 import { FactWalker } from './facts';
-import { initPythonParser, parserProblem } from './parser';
+import { initPythonParser, parserProblem, pythonIncrementalParsing } from './parser';
+import { forgetStatements, reusingFacts } from './statement-reuse';
 import { buildSummary } from './summary';
 import { prefetchTrees } from './prefetch';
 import { isStackOverflow } from '../../core/deep-stack';
@@ -50,12 +51,15 @@ export const pythonFrontend: Frontend = {
         const line = a.parsed.errorOffset !== undefined ? lineOf(text, a.parsed.errorOffset) : undefined;
         notes.push(`${file}: syntax error${line ? ` at line ${line}` : ''}; the parts of the file that parse were analysed`);
       }
+      // The editor re-analyses a file per keystroke: it walks only what the edit may have changed.
+      if (pythonIncrementalParsing()) return reusingFacts(a, project, notes);
       const walker = new FactWalker(a.resolver, a.calls, a.roles);
       walker.walk(a.parsed.root);
       walker.finish();
       return walker.facts(file, text, notes);
     } catch (err) {
       forgetAnalysis(file);
+      forgetStatements(file);
       if (isStackOverflow(err)) throw err;
       return empty([`${file}: could not be analysed (${err instanceof Error ? err.message : String(err)}); skipped`]);
     }

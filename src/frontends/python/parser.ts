@@ -249,6 +249,11 @@ interface KeptTree {
 }
 const KEPT_TREES = 8;
 
+/** Whether the editor's incremental mode is on (statement-reuse.ts follows it). */
+export function pythonIncrementalParsing(): boolean {
+  return incremental;
+}
+
 export function usePythonIncrementalParsing(on: boolean): void {
   // Kept trees stay (at most KEPT_TREES): each remembers its own text, so it stays a valid base.
   incremental = on;

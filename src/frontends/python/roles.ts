@@ -19,35 +19,45 @@ export interface FunctionRoles {
 const ROUTE_METHOD_SET: ReadonlySet<string> = new Set(ROUTE_METHODS);
 
 export function functionRoles(tree: ScopeTree, r: Resolver, calls: PyNode[]): FunctionRoles {
-  const roles: FunctionRoles = { routes: new Set(), dependencies: new Set(), threaded: new Set() };
-  for (const fn of tree.functions) {
-    if (fn.decorators.some((d) => isRouteDecorator(d, r))) roles.routes.add(fn);
-  }
-  for (const call of calls) {
-    const callee = field(call, 'function');
-    if (!callee) continue;
-    const v = r.valueOf(callee);
-    const q = qnameOf(v);
-    if (q && DEPENDENCY_MARKERS.includes(q)) {
-      const fn = functionArgument(call, 0, r);
-      if (fn) roles.dependencies.add(fn);
-      continue;
-    }
-    const key = v.kind === 'member' ? (r.type(v.owner)?.module ? v.qname : `${v.owner}.${v.name}`) : q;
-    let index = key !== undefined ? THREAD_RUNNERS[key] : undefined;
-    if (index === undefined && v.kind === 'unknown' && unparen(callee).type === 'attribute') {
-      const method = r.src(field(unparen(callee), 'attribute') ?? callee);
-      if (method === 'run_in_executor') index = 1;
-      else if (method === 'add_task' && /background|tasks/i.test(r.src(field(unparen(callee), 'object') ?? callee))) index = 0;
-    }
-    if (index !== undefined) {
-      const fn = functionArgument(call, index, r);
-      // Starlette's BackgroundTasks (and anything that is handed a coroutine function) awaits an
-      // `async def` on the event loop; only plain functions go to the thread pool.
-      if (fn && !fn.isAsync) roles.threaded.add(fn);
-    }
-  }
+  const roles = noRoles();
+  for (const fn of tree.functions) if (isRoute(fn, r)) roles.routes.add(fn);
+  for (const call of calls) markFromCall(call, r, roles);
   return roles;
+}
+
+export function noRoles(): FunctionRoles {
+  return { routes: new Set(), dependencies: new Set(), threaded: new Set() };
+}
+
+/** A route handler: decorated with `@router.get(…)` and the like. */
+export function isRoute(fn: FunctionInfo, r: Resolver): boolean {
+  return fn.decorators.some((d) => isRouteDecorator(d, r));
+}
+
+/** What `call` says about the functions handed to it (`Depends(f)`, `run_in_executor(None, f)`…). */
+export function markFromCall(call: PyNode, r: Resolver, roles: FunctionRoles): void {
+  const callee = field(call, 'function');
+  if (!callee) return;
+  const v = r.valueOf(callee);
+  const q = qnameOf(v);
+  if (q && DEPENDENCY_MARKERS.includes(q)) {
+    const fn = functionArgument(call, 0, r);
+    if (fn) roles.dependencies.add(fn);
+    return;
+  }
+  const key = v.kind === 'member' ? (r.type(v.owner)?.module ? v.qname : `${v.owner}.${v.name}`) : q;
+  let index = key !== undefined ? THREAD_RUNNERS[key] : undefined;
+  if (index === undefined && v.kind === 'unknown' && unparen(callee).type === 'attribute') {
+    const method = r.src(field(unparen(callee), 'attribute') ?? callee);
+    if (method === 'run_in_executor') index = 1;
+    else if (method === 'add_task' && /background|tasks/i.test(r.src(field(unparen(callee), 'object') ?? callee))) index = 0;
+  }
+  if (index !== undefined) {
+    const fn = functionArgument(call, index, r);
+    // Starlette's BackgroundTasks (and anything that is handed a coroutine function) awaits an
+    // `async def` on the event loop; only plain functions go to the thread pool.
+    if (fn && !fn.isAsync) roles.threaded.add(fn);
+  }
 }
 
 function isRouteDecorator(d: PyNode, r: Resolver): boolean {

@@ -1,0 +1,233 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { analyze, ready } from '../src/core/analyze';
+import type { AnalyzeResult } from '../src/core/analyze';
+import { defaultConfig } from '../src/core/config';
+import type { FileSummary, ProjectIndex } from '../src/core/project';
+import { usePythonIncrementalParsing } from '../src/frontends/python/parser';
+import { reuseStats } from '../src/frontends/python/statement-reuse';
+
+/**
+ * The editor walks only the top-level statements an edit may have changed and takes the facts of
+ * the others over from the last analysis (src/frontends/python/statement-reuse.ts). After every
+ * edit, the facts, findings and notes must be exactly those of a whole analysis of the same text.
+ * Targeted edits cover each way one statement reaches another; random edits of every Python
+ * fixture cover the rest.
+ */
+
+const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
+const config = defaultConfig();
+
+function comparable(r: AnalyzeResult): string {
+  return JSON.stringify({ facts: r.facts && { ...r.facts, text: undefined }, findings: r.findings, notes: r.notes });
+}
+
+/** Analyses `text` as the editor does and as a whole; fails when they differ. Returns how many statements were taken over. */
+function check(file: string, text: string, project?: ProjectIndex): number {
+  const before = reuseStats.reused;
+  const failures = reuseStats.failures;
+  usePythonIncrementalParsing(true);
+  let editor: AnalyzeResult;
+  try {
+    editor = analyze({ file, text, config, project, fixes: false });
+  } finally {
+    usePythonIncrementalParsing(false);
+  }
+  // An error part-way falls back to the whole walk: right, but a bug the comparison would not see.
+  assert.strictEqual(reuseStats.failures, failures, `${file}: taking facts over failed part-way`);
+  const whole = analyze({ file, text, config, project, fixes: false });
+  const a = comparable(editor);
+  const b = comparable(whole);
+  if (a !== b) {
+    let i = 0;
+    while (a[i] === b[i]) i++;
+    assert.fail(`${file}: the editor's analysis differs from a whole one\n  editor: …${a.slice(Math.max(0, i - 200), i + 200)}\n  whole:  …${b.slice(Math.max(0, i - 200), i + 200)}\ntext:\n${text}`);
+  }
+  return reuseStats.reused - before;
+}
+
+interface Case {
+  name: string;
+  text: string;
+  /** Applied one after another; each is `[find, replace]` on the current text. */
+  edits: [string, string][];
+  project?: ProjectIndex;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'a dependency stops being one (Depends in another statement)',
+    text: 'from fastapi import APIRouter, Depends\nimport time\n\nrouter = APIRouter()\n\n\nasync def get_db():\n    time.sleep(1)\n    yield 1\n\n\n@router.get("/items")\nasync def list_items(db=Depends(get_db)):\n    return db\n',
+    edits: [['Depends(get_db)', 'Depends(other)'], ['Depends(other)', 'Depends(get_db)']],
+  },
+  {
+    name: 'a function is handed to a thread, then no longer',
+    text: 'import asyncio\nimport time\n\n\ndef report():\n    time.sleep(1)\n\n\nasync def handler():\n    loop = asyncio.get_running_loop()\n    await loop.run_in_executor(None, report)\n',
+    edits: [['run_in_executor(None, report)', 'run_in_executor(None, print)'], ['run_in_executor(None, print)', 'run_in_executor(None, report)']],
+  },
+  {
+    name: 'a helper starts blocking (its callers change)',
+    text: 'import time\n\n\ndef slow():\n    return 1\n\n\ndef middle():\n    return slow()\n\n\nasync def route():\n    middle()\n\n\nasync def other():\n    return 2\n',
+    edits: [['    return 1\n', '    time.sleep(1)\n'], ['def slow():', 'def slower():'], ['def slower():', 'def slow():']],
+  },
+  {
+    name: 'a `global` statement in a function binds a module name',
+    text: 'import redis\n\ncache = None\n\n\ndef setup():\n    global cache\n    cache = redis.Redis()\n\n\nasync def get(key):\n    return cache.get(key)\n',
+    edits: [['    global cache\n', ''], ['def setup():\n', 'def setup():\n    global cache\n']],
+  },
+  {
+    name: 'a module constant feeds an offset',
+    text: 'from sqlalchemy import select\n\nPAGE = 20\n\n\nasync def page(db, skip: int):\n    return await db.execute(select(User).offset(PAGE))\n',
+    edits: [['PAGE = 20', 'PAGE = skip_default()'], ['PAGE = skip_default()', 'PAGE = 20']],
+  },
+  {
+    name: 'an annotation in a string names an imported class',
+    text: 'async def f(ids, r: "Cache"):\n    for i in ids:\n        await r.get(i)\n\n\nasync def g():\n    return 1\n\n\nfrom redis.asyncio import Redis as Cache\n',
+    edits: [['Redis as Cache', 'Redis as Other'], ['Redis as Other', 'Redis as Cache']],
+  },
+  {
+    name: 'a base class changes what `self.session` is in a subclass',
+    text: 'from sqlalchemy.ext.asyncio import AsyncSession\n\n\nclass Repo:\n    def __init__(self, session: AsyncSession):\n        self.session = session\n\n\nclass UserRepo(Repo):\n    async def get_all(self, ids):\n        for i in ids:\n            await self.session.get(User, i)\n',
+    edits: [['session: AsyncSession', 'session: int'], ['session: int', 'session: AsyncSession']],
+  },
+  {
+    name: 'typing inside one of several functions',
+    text: 'import time\nfrom sqlalchemy.ext.asyncio import AsyncSession\n\n\nasync def a(db: AsyncSession, ids):\n    for i in ids:\n        await db.get(User, i)\n\n\nasync def b(db: AsyncSession):\n    x = await db.scalar(q1)\n    y = await db.scalar(q2)\n    return x, y\n\n\nasync def c(items):\n    return [time.sleep(1) for _ in items]\n',
+    edits: [['        await db.get(User, i)\n', '        await db.get(User, i)\n        print(i)\n'], ['    return x, y\n', '    z = 1\n    return x, y\n'], ['print(i)', 'time.sleep(i)'], ['async def b', 'def b']],
+  },
+  {
+    name: 'a project helper from another file',
+    text: 'from app.crud import get_user\n\n\nasync def one(db, ids):\n    for i in ids:\n        await get_user(db, i)\n\n\nasync def two():\n    return 1\n',
+    // The helper's query is at 10-20 in its own file: moving this file's statements must not move it.
+    edits: [['from app.crud', 'import os\nfrom app.crud'], ['    return 1\n', '    return 2\n'], ['await get_user(db, i)', 'await get_user(db, i + 1)']],
+    project: projectWith({
+      file: '/virtual/app/crud.py',
+      language: 'python',
+      exports: {
+        get_user: {
+          function: {
+            name: 'get_user',
+            isAsync: true,
+            query: { kind: 'query', library: 'sqlalchemy', api: 'db.get', via: { file: '/virtual/app/crud.py', span: { start: 10, end: 20 }, api: 'db.get', helper: 'get_user' } },
+          },
+        },
+      },
+      classes: {},
+    }),
+  },
+];
+
+function projectWith(summary: FileSummary): ProjectIndex {
+  return {
+    resolveModule: (_from, specifier) => (specifier === 'app.crud' ? summary : undefined),
+    findClass: () => undefined,
+  };
+}
+
+/** A small deterministic generator (the tests must fail the same way every time). */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x80000000;
+  };
+}
+
+const STATEMENTS = [
+  'pass',
+  'x = 1',
+  'await db.execute(q)',
+  'time.sleep(1)',
+  'for u in users: await session.get(User, u)',
+  'requests.get(url)',
+  'data = open(path).read()',
+  'global cache',
+  'return await db.scalar(q)',
+  'items = [await db.get(Item, i) for i in ids]',
+  'await asyncio.to_thread(helper)',
+  'loop.run_in_executor(None, helper)',
+  'background_tasks.add_task(helper)',
+  'x = Depends(get_db)',
+  'q = select(User).offset(skip)',
+  '# note',
+];
+
+/** An edit as typing makes them: mostly whole lines and renames, sometimes a stray character. */
+function randomEdit(text: string, rand: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const r = rand();
+  const lines = text.split('\n');
+  const i = Math.floor(rand() * lines.length);
+  if (r < 0.3) {
+    const words = [...text.matchAll(/[A-Za-z_]\w*/g)];
+    if (!words.length) return text;
+    const w = pick(words);
+    return text.slice(0, w.index) + pick(words)[0] + text.slice(w.index! + w[0].length);
+  }
+  if (r < 0.6) {
+    lines.splice(i, 0, /^\s*/.exec(lines[i])![0] + pick(STATEMENTS));
+    return lines.join('\n');
+  }
+  if (r < 0.75) {
+    lines.splice(i, 1);
+    return lines.join('\n');
+  }
+  if (r < 0.85) {
+    lines.splice(i, 0, lines[i]);
+    return lines.join('\n');
+  }
+  const at = Math.floor(rand() * (text.length + 1));
+  if (r < 0.93) return text.slice(0, at) + pick(['\n', 'x', ' ', '(', ':', '"']) + text.slice(at);
+  return text.slice(0, at) + text.slice(at + 1 + Math.floor(rand() * 10));
+}
+
+function pythonFixtures(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? pythonFixtures(p) : e.name.endsWith('.py') ? [p] : [];
+  });
+}
+
+describe('python statement reuse in the editor', function () {
+  this.timeout(120_000);
+  before(async () => {
+    await ready();
+  });
+  after(() => usePythonIncrementalParsing(false));
+
+  for (const [n, c] of CASES.entries()) {
+    it(`equals a whole analysis: ${c.name}`, () => {
+      const file = `/virtual/reuse/case-${n}.py`;
+      let text = c.text;
+      check(file, text, c.project);
+      let reused = 0;
+      for (const [find, replace] of c.edits) {
+        assert.ok(text.includes(find), `${c.name}: the edit's text ${JSON.stringify(find)} is missing`);
+        text = text.replace(find, replace);
+        reused += check(file, text, c.project);
+      }
+      // Otherwise the case would not test taking facts over at all.
+      assert.ok(reused > 0, `${c.name}: no statement was taken over`);
+    });
+  }
+
+  it('equals a whole analysis after each of 30 random edits of every Python fixture (2 seeds)', () => {
+    const files = pythonFixtures(FIXTURES);
+    assert.ok(files.length > 50, 'the Python fixtures are missing');
+    const before = reuseStats.reused;
+    for (const seed of [1, 2]) {
+      const rand = random(seed);
+      for (const fixture of files) {
+        const file = `/virtual/reuse/${seed}/${path.relative(FIXTURES, fixture)}`;
+        let text = fs.readFileSync(fixture, 'utf8');
+        for (let step = 0; step < 30; step++) {
+          if (step > 0) text = randomEdit(text, rand);
+          check(file, text);
+        }
+      }
+    }
+    // Edits that break the syntax are analysed whole; enough others must take facts over.
+    assert.ok(reuseStats.reused - before > 5000, `only ${reuseStats.reused - before} statements were taken over`);
+  });
+});
