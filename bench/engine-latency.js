@@ -4,7 +4,9 @@
  * Benchmark (not a test): the extension's engine worker alone, as VS Code drives it while a user
  * types — the bundled dist/worker.js in its `engine` role, sent one edited text after another of a
  * generated 200 / 2,000 / 10,000-line service file, TypeScript (generate.js) and Python
- * (generate-python.js), a comment line typed in the middle each time.
+ * (generate-python.js), a comment line typed in the middle each time; for Python also a line of
+ * code typed into the function in the middle (the editor re-walks only the statements an edit may
+ * have changed, so where the typing happens matters there).
  * Reports the worker's own time per analysis and the round trip through the message port, wall time
  * and CPU time of the process (CPU time is steadier on a busy machine). bench/vscode-latency.js
  * measures the same in a real VS Code, where tsserver and the renderer share the cores.
@@ -20,9 +22,23 @@ const { generatePythonServiceFile } = require('./generate-python');
 const ROOT = path.resolve(__dirname, '..');
 const WORKER = path.join(ROOT, 'dist', 'worker.js');
 const SIZES = [200, 2000, 10000];
+/** A line inserted in the middle of the file, at column 0. */
+const comment = (prefix) => (lines, i) => lines.splice(Math.floor(lines.length / 2), 0, `${prefix} typed ${i}`);
+/**
+ * A statement typed into a function: after the first complete assignment inside a function from
+ * the middle of the file on (found in the untouched text, so every edit lands in the same function).
+ */
+function codeInFunction(lines, i) {
+  const from = Math.floor((lines.length - i) / 2);
+  let at = from;
+  while (at < lines.length && !/^( {4,})\w+ = .*[^([{,:\\]$/.test(lines[at])) at++;
+  if (at === lines.length) throw new Error('no assignment inside a function after the middle of the file');
+  lines.splice(at + 1, 0, `${/^ */.exec(lines[at])[0]}typed_${i} = ${i}`);
+}
 const LANGUAGES = [
-  { ext: 'ts', comment: '//', generate: generateServiceFile },
-  { ext: 'py', comment: '#', generate: generatePythonServiceFile },
+  { ext: 'ts', label: '.ts', generate: generateServiceFile, type: comment('//') },
+  { ext: 'py', label: '.py', generate: generatePythonServiceFile, type: comment('#') },
+  { ext: 'py', label: '.py, code in a function', generate: generatePythonServiceFile, type: codeInFunction },
 ];
 const WARMUP = 10;
 const MEASURED = 50;
@@ -66,7 +82,7 @@ async function main() {
     let findings = 0;
     const total = WARMUP + MEASURED + (LATER_SIZES.has(lines) ? LATER + MEASURED : 0);
     for (let i = 0; i < total; i++) {
-      text.splice(Math.floor(text.length / 2), 0, `${lang.comment} typed ${i}`);
+      lang.type(text, i);
       const body = text.join('\n');
       const t0 = performance.now();
       const c0 = process.cpuUsage();
@@ -84,7 +100,7 @@ async function main() {
     await worker.terminate();
     const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))].toFixed(1);
     const warm = later.length ? `${q(later, 0.5)} / ${q(later, 0.9)}` : '–';
-    console.log(`| .${lang.ext} | ${text.length - total} | ${findings} | ${q(engine, 0.5)} / ${q(engine, 0.9)} | ${warm} | ${q(roundTrip, 0.5)} / ${q(roundTrip, 0.9)} | ${q(cpu, 0.5)} |`);
+    console.log(`| ${lang.label} | ${text.length - total} | ${findings} | ${q(engine, 0.5)} / ${q(engine, 0.9)} | ${warm} | ${q(roundTrip, 0.5)} / ${q(roundTrip, 0.9)} | ${q(cpu, 0.5)} |`);
   }
   console.log(`\n${require('os').cpus().length} cores, load average ${require('os').loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 }

@@ -22,7 +22,15 @@ exports.run = async function run() {
   const api = await vscode.extensions.getExtension('perflens.perflens').activate();
   await api.indexed();
   const root = vscode.workspace.workspaceFolders[0].uri.fsPath;
-  const out = { node: process.version, vscode: vscode.version, latency: [], memory: {} };
+  const out = {
+    node: process.version,
+    vscode: vscode.version,
+    // What --quiet-typescript sets, as the extension host sees it.
+    typescriptValidate: vscode.workspace.getConfiguration('typescript').get('validate.enable'),
+    semanticHighlighting: vscode.workspace.getConfiguration('editor').get('semanticHighlighting.enabled'),
+    latency: [],
+    memory: {},
+  };
   const memory = () => {
     const m = process.memoryUsage();
     return { rssMb: m.rss / 1048576, heapUsedMb: m.heapUsed / 1048576, externalMb: m.external / 1048576 };

@@ -6,7 +6,11 @@
  * and 10,000-line TypeScript and Python files, and the extension host's memory after a workspace scan of a
  * large repository (the Directus API corpus that bench/run.js prepares under .bench/corpus).
  *
- *   npm run build && node bench/vscode-latency.js
+ *   npm run build && node bench/vscode-latency.js [--quiet-typescript]
+ *
+ * `--quiet-typescript` turns off what VS Code's TypeScript support computes after each edit
+ * (tsserver's diagnostics and semantic highlighting), to tell how much of the TypeScript latency is
+ * waiting for the cores tsserver takes rather than perflens' own work.
  *
  * Needs the toolchain of scripts/install-vscode-toolchain.sh. Packs and installs the VSIX, so what
  * is measured is what users install. Prints a table; the raw numbers go to .bench/vscode-latency.json.
@@ -21,7 +25,21 @@ const ROOT = path.resolve(__dirname, '..');
 const SCRATCH = path.join(ROOT, '.bench', 'vscode');
 const CORPUS = path.join(ROOT, '.bench', 'corpus', 'directus-api-39.2.1');
 
+/** VS Code settings that stop tsserver's per-edit diagnostics and semantic highlighting. */
+const QUIET_TYPESCRIPT = {
+  'typescript.validate.enable': false,
+  'javascript.validate.enable': false,
+  'editor.semanticHighlighting.enabled': false,
+};
+
 async function main() {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--quiet-typescript');
+  if (unknown.length) {
+    console.error(`bench: unknown argument ${unknown[0]}; usage: node bench/vscode-latency.js [--quiet-typescript]`);
+    process.exit(2);
+  }
+  const quiet = args.includes('--quiet-typescript');
   const cs = require(path.join(ROOT, 'out', 'test', 'vscode', 'code-server.js'));
   const tc = cs.findToolchain();
   if (typeof tc === 'string') {
@@ -55,6 +73,7 @@ async function main() {
     testsPath: path.join(__dirname, 'vscode-latency-host.js'),
     workspace: ws,
     runDir: path.join(SCRATCH, 'run'),
+    settings: quiet ? QUIET_TYPESCRIPT : {},
     timeoutMs: 15 * 60_000,
     env: { PERFLENS_BENCH_OUT: resultFile },
     onOutput: (line) => (/error/i.test(line) ? console.error(`  ${line}`) : undefined),
@@ -64,8 +83,12 @@ async function main() {
     process.exit(1);
   }
   const r = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  if (quiet && (r.typescriptValidate !== false || r.semanticHighlighting !== false)) {
+    console.error('bench: --quiet-typescript settings did not reach the extension host');
+    process.exit(1);
+  }
   const f = (x) => (x === undefined ? '–' : x.toFixed(1));
-  console.log(`VS Code ${r.vscode} (code-server), extension host Node ${r.node}, ${require('os').cpus().length} cores`);
+  console.log(`VS Code ${r.vscode} (code-server), extension host Node ${r.node}, ${require('os').cpus().length} cores${quiet ? '; tsserver diagnostics and semantic highlighting off (--quiet-typescript)' : ''}`);
   console.log('\nChange → published diagnostics (ms; median / p90 / max of 25 one-line edits after 5 warm-up edits)');
   console.log('| file | lines | findings | edit → diagnostics | change event → publish (inside the extension) | of which the engine worker | first analysis after open |');
   console.log('|---|---:|---:|---|---|---|---:|');
