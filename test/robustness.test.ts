@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
-import { analyze, ready } from '../src/core';
+import { analyze, defaultConfig, ready } from '../src/core';
+import { usePythonIncrementalParsing } from '../src/frontends/python/parser';
 import type { AnalyzeResult, Span } from '../src/core';
 
 /**
@@ -576,6 +577,37 @@ describe('robustness', function () {
           { numRuns: RUNS },
         );
       });
+
+      if (fe.file.endsWith('.py')) {
+        it('survives a chain of mutations typed in the editor, agreeing with a whole analysis each time', () => {
+          const arb = fc.tuple(fc.constantFrom(...fe.snippets), fc.array(mutationArb(fe), { minLength: 1, maxLength: 12 }));
+          const config = defaultConfig();
+          let chain = 0;
+          fc.assert(
+            fc.property(arb, ([snippet, mutations]) => {
+              // A file per chain: the editor takes facts over from the file's previous text.
+              const file = `app/typed-${chain++}.py`;
+              let text = snippet;
+              for (const m of [undefined, ...mutations]) {
+                if (m) text = mutate(text, m);
+                usePythonIncrementalParsing(true);
+                let editor: AnalyzeResult;
+                try {
+                  editor = analyze({ file, text, config, fixes: false });
+                } catch (err) {
+                  assert.fail(`the editor's \`analyze\` threw on ${preview(text)}: ${err instanceof Error ? err.stack : String(err)}`);
+                } finally {
+                  usePythonIncrementalParsing(false);
+                }
+                assert.deepStrictEqual(editor.notes.filter((n) => CRASH_NOTE.test(n)), [], `the editor's analysis crashed internally on ${preview(text)}`);
+                const whole = analyze({ file, text, config, fixes: false });
+                assert.deepStrictEqual(JSON.parse(JSON.stringify(editor)), JSON.parse(JSON.stringify(whole)), `the editor's analysis differs from a whole one on ${preview(text)}`);
+              }
+            }),
+            { numRuns: RUNS },
+          );
+        });
+      }
 
       it('survives unbalanced brackets, quotes and template literals', () => {
         const alone = fc.array(fc.constantFrom(...fe.unbalanced), { minLength: 1, maxLength: 60 }).map((xs) => xs.join(''));
