@@ -9,11 +9,25 @@ const path = require('path');
 const { performance } = require('perf_hooks');
 
 const SIZES = [200, 2000, 10000];
-/** TypeScript (where tsserver works on the same edit) and Python files, with their line comment. */
+/**
+ * TypeScript (where tsserver works on the same edit) and Python files, with their line comment;
+ * Python also with a statement typed into the function in the middle (the editor re-walks only what
+ * an edit may change, so a comment at column 0 does not stand for typing code there).
+ */
 const LANGUAGES = [
   { ext: 'ts', comment: '//' },
   { ext: 'py', comment: '#' },
+  { ext: 'py', comment: '#', code: true },
 ];
+
+/** Where `codeInFunction` of bench/engine-latency.js types: after the first assignment inside a function from the middle on. */
+function codeAnchor(doc) {
+  for (let line = Math.floor(doc.lineCount / 2); line < doc.lineCount; line++) {
+    const text = doc.lineAt(line).text;
+    if (/^( {4,})\w+ = .*[^([{,:\\]$/.test(text)) return { line, indent: /^ */.exec(text)[0] };
+  }
+  throw new Error('no assignment inside a function after the middle of the file');
+}
 const WARMUP = 5;
 const MEASURED = 25;
 
@@ -37,7 +51,7 @@ exports.run = async function run() {
   };
   out.memory.afterIndex = memory();
 
-  for (const { ext, comment } of LANGUAGES) for (const lines of SIZES) {
+  for (const { ext, comment, code } of LANGUAGES) for (const lines of SIZES) {
     const uri = vscode.Uri.file(path.join(root, 'latency', `service-${lines}.${ext}`));
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc);
@@ -59,11 +73,13 @@ exports.run = async function run() {
     const engine = [];
     const editMs = [];
     // Typing: one line inserted in the middle of the file, then wait for its diagnostics.
+    const anchor = code ? codeAnchor(doc) : undefined;
     for (let i = 0; i < WARMUP + MEASURED; i++) {
-      const at = new vscode.Position(Math.floor(doc.lineCount / 2), 0);
+      const at = new vscode.Position(anchor ? anchor.line + 1 : Math.floor(doc.lineCount / 2), 0);
+      const typed = anchor ? `${anchor.indent}typed_${i} = ${i}\n` : `${comment} typed ${i}\n`;
       const t0 = performance.now();
       const wait = published(doc.version + 1);
-      await editor.edit((b) => b.insert(at, `${comment} typed ${i}\n`));
+      await editor.edit((b) => b.insert(at, typed));
       const t1 = performance.now();
       const ev = await wait;
       const t2 = performance.now();
@@ -75,7 +91,7 @@ exports.run = async function run() {
       }
     }
     out.latency.push({
-      file: path.basename(uri.fsPath),
+      file: path.basename(uri.fsPath) + (code ? ', code in a function' : ''),
       lines: doc.lineCount,
       findings: vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'perflens').length,
       openToDiagnosticsMs: openMs,
