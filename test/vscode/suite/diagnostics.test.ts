@@ -15,6 +15,16 @@ async function expected(rel: string): Promise<{ keys: string[]; text: string }> 
   return { keys, text: doc.getText() };
 }
 
+/** The engine's findings for one file of the workspace whose open document has `text`, analysed as a project. */
+async function expectedWith(rel: string, doc: vscode.TextDocument): Promise<string[]> {
+  const c = await core();
+  const abs = file(rel).fsPath;
+  const sources = workspaceSources(c).map((s) => (s.file === abs ? { file: s.file, text: doc.getText() } : s));
+  const r = c.analyzeProject(sources, c.defaultConfig()).get(abs);
+  assert.ok(r, `the engine analysed ${abs}`);
+  return r.findings.map((f) => key(f.rule, new vscode.Range(doc.positionAt(f.span.start), doc.positionAt(f.span.end)))).sort();
+}
+
 describe('diagnostics in a real VS Code', () => {
   before(async () => {
     await (await api()).indexed();
@@ -90,5 +100,33 @@ describe('diagnostics in a real VS Code', () => {
     await restore(rel);
     assert.strictEqual(doc.getText(), want.text, 'the document is back to the file on disk');
     await diagnosticsWhere(doc.uri, 'the restored file', (d) => d.length === before);
+  });
+
+  it('Python as you type: after each edit, exactly what a whole analysis of the text reports', async () => {
+    // The editor walks only the statements an edit may have changed (statement-reuse.ts): a helper
+    // that starts blocking must still show up at its caller, a statement the edit never touched.
+    const rel = 'fastapi-service/app/main.py';
+    const editor = await open(rel);
+    const doc = editor.document;
+    const step = async (what: string, edit: (b: vscode.TextEditorEdit) => void) => {
+      assert.ok(await editor.edit(edit), `${what}: the edit applies`);
+      const want = await expectedWith(rel, doc);
+      const got = await diagnosticsWhere(doc.uri, what, (d) => JSON.stringify(d.map((x) => key(ruleOf(x), x.range)).sort()) === JSON.stringify(want));
+      return { want, got };
+    };
+    try {
+      const end = () => doc.lineAt(doc.lineCount - 1).range.end;
+      await step('a helper and an async route calling it', (b) =>
+        b.insert(end(), '\n\ndef audit():\n    return 1\n\n\n@app.get("/audit")\nasync def audit_route():\n    audit()\n    return {}\n'),
+      );
+      const lineOf = (text: string) => doc.lineAt(doc.getText().split('\n').findIndex((l) => l === text));
+      const { got } = await step('the helper starts blocking', (b) => b.replace(lineOf('    return 1').range, '    time.sleep(1)'));
+      const call = got.find((d) => ruleOf(d) === 'blocking-call-in-async' && doc.lineAt(d.range.start.line).text.trim() === 'audit()');
+      assert.ok(call, `the blocking helper is reported at the caller: ${got.map((d) => d.message).join(' | ')}`);
+      await step('a line typed into another function', (b) => b.insert(lineOf('    time.sleep(0.1)').range.start, '    started = time.monotonic()\n'));
+      await step('the helper renamed: the caller no longer finds it', (b) => b.replace(lineOf('def audit():').range, 'def audit_old():'));
+    } finally {
+      await restore(rel);
+    }
   });
 });
