@@ -5,9 +5,8 @@ import { emptySummary } from '../../core/project';
 import type { Frontend } from '../index';
 import { analyseFile, forgetAnalysis, lineOf, releaseAnalysis } from './analysis';
 import { importedModules } from './imports';
-import { FactWalker } from './facts';
 import { initPythonParser, parserProblem, pythonIncrementalParsing } from './parser';
-import { forgetStatements, reusingFacts } from './statement-reuse';
+import { forgetStatements, reusingFacts, wholeWalk } from './statement-reuse';
 import { buildSummary } from './summary';
 import { prefetchTrees } from './prefetch';
 import { isStackOverflow } from '../../core/deep-stack';
@@ -52,11 +51,7 @@ export const pythonFrontend: Frontend = {
         notes.push(`${file}: syntax error${line ? ` at line ${line}` : ''}; the parts of the file that parse were analysed`);
       }
       // The editor re-analyses a file per keystroke: it walks only what the edit may have changed.
-      if (pythonIncrementalParsing()) return reusingFacts(a, project, notes);
-      const walker = new FactWalker(a.resolver, a.calls, a.roles);
-      walker.walk(a.parsed.root);
-      walker.finish();
-      return walker.facts(file, text, notes);
+      return pythonIncrementalParsing() ? reusingFacts(a, project, notes) : wholeWalk(a, notes);
     } catch (err) {
       forgetAnalysis(file);
       forgetStatements(file);

@@ -122,19 +122,19 @@ export function reusingFacts(a: FileAnalysis, project: ProjectIndex | undefined,
   states.delete(a.file);
   // Error recovery leaves top-level nodes out of order (a zero-width `async` at 0 among them), and
   // the parser keeps no statement of a tree with errors anyway: the whole walk, nothing kept.
-  if (a.parsed.hasError || !inOrder(a.parsed.root.children)) return wholeWalk(a, notes);
+  if (a.parsed.hasError || !inOrder(a.parsed.root.children)) return wholeWalk(a, notes, true);
   try {
     return run(a, project, notes, previous);
   } catch (err) {
     states.delete(a.file);
     if (!(err instanceof CannotReuse)) reuseStats.failures++;
-    return wholeWalk(a, notes);
+    return wholeWalk(a, notes, true);
   }
 }
 
 /** The facts as a project analysis makes them (FactWalker over the whole tree). */
-function wholeWalk(a: FileAnalysis, notes: string[]): FileFacts {
-  reuseStats.fullRuns++;
+export function wholeWalk(a: FileAnalysis, notes: string[], counted = false): FileFacts {
+  if (counted) reuseStats.fullRuns++;
   const walker = new FactWalker(a.resolver, a.calls, a.roles);
   walker.walk(a.parsed.root);
   walker.finish();
