@@ -182,9 +182,10 @@ function run(a: FileAnalysis, project: ProjectIndex | undefined, notes: string[]
     }
   }
 
-  // An old position, where it is now: in a statement that was kept, moved with it.
-  const pos = (p: number): number => {
-    const j = statementAt(usable!.starts, usable!.ends, p);
+  // An old position, where it is now: in a statement that was kept, moved with it. Most positions
+  // are in the statement whose facts are being moved (`own`, its old index): no search for those.
+  const posFrom = (own: number) => (p: number): number => {
+    const j = usable!.starts[own] <= p && p <= usable!.ends[own] ? own : statementAt(usable!.starts, usable!.ends, p);
     const d = j >= 0 ? moved[j] : NaN;
     if (Number.isNaN(d)) throw new CannotReuse(`position ${p} is in a statement that changed`);
     return p + d;
@@ -204,6 +205,7 @@ function run(a: FileAnalysis, project: ProjectIndex | undefined, notes: string[]
   const marks = stmts.map((stmt, i) => {
     if (!dirty[i]) {
       const m = usable!.chunks[oldOf[i]].marks;
+      const pos = posFrom(oldOf[i]);
       return { routes: m.routes.map(pos), dependencies: m.dependencies.map(pos), threaded: m.threaded.map(pos) };
     }
     const own = noRoles();
@@ -248,6 +250,17 @@ function run(a: FileAnalysis, project: ProjectIndex | undefined, notes: string[]
   const facts: FileFacts = { ...walked, functions: walker.functions, loops: [], calls: [], blocks: [], offsets: [] };
   const chunks: Chunk[] = [];
   const fnIdAt = (p: number) => functionAt(p).id;
+  // The previous run's function ids, as numbered now (-1: the function's statement changed).
+  const renumbered = (usable?.functionStarts ?? []).map((p) => {
+    const j = statementAt(usable!.starts, usable!.ends, p);
+    const f = j >= 0 && !Number.isNaN(moved[j]) ? fnAt.get(p + moved[j]) : undefined;
+    return f ? f.id : -1;
+  });
+  const oldFunction = (id: number): number => {
+    const now = renumbered[id] ?? -1;
+    if (now < 0) throw new CannotReuse(`function ${id} is in a statement that changed`);
+    return now;
+  };
   stmts.forEach((stmt, i) => {
     let source: Chunk;
     let from: Numbering;
@@ -261,19 +274,16 @@ function run(a: FileAnalysis, project: ProjectIndex | undefined, notes: string[]
         inline: walker.inlineMarks.slice(b.inline, e.inline).map((id) => walker.functions[id].span.start),
         marks: marks[i],
         flags: flags[i],
-        words: wordsOf(text, stmt),
+        // Walked again for a name it mentions, its text (and so its words) did not change.
+        words: oldOf[i] >= 0 ? usable!.chunks[oldOf[i]].words : wordsOf(text, stmt),
       };
       from = { callBase: b.calls, loopBase: b.loops, fn: (id) => id, pos: (p) => p };
       reuseStats.walked++;
     } else {
       const old = usable!.chunks[oldOf[i]];
+      const pos = posFrom(oldOf[i]);
       source = old;
-      from = {
-        callBase: old.calls[0]?.id ?? 0,
-        loopBase: old.loops[0]?.id ?? 0,
-        fn: (id) => fnIdAt(pos(usable!.functionStarts[id])),
-        pos,
-      };
+      from = { callBase: old.calls[0]?.id ?? 0, loopBase: old.loops[0]?.id ?? 0, fn: oldFunction, pos };
       for (const p of old.inline) walker.functions[fnIdAt(pos(p))].runsInline = true;
       reuseStats.reused++;
     }
