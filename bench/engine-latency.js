@@ -17,7 +17,7 @@ const path = require('path');
 const fs = require('fs');
 const { Worker } = require('worker_threads');
 const { generateServiceFile } = require('./generate');
-const { generatePythonServiceFile } = require('./generate-python');
+const { assignmentInFunction, generatePythonServiceFile } = require('./generate-python');
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKER = path.join(ROOT, 'dist', 'worker.js');
@@ -29,11 +29,8 @@ const comment = (prefix) => (lines, i) => lines.splice(Math.floor(lines.length /
  * the middle of the file on (found in the untouched text, so every edit lands in the same function).
  */
 function codeInFunction(lines, i) {
-  const from = Math.floor((lines.length - i) / 2);
-  let at = from;
-  while (at < lines.length && !/^( {4,})\w+ = .*[^([{,:\\]$/.test(lines[at])) at++;
-  if (at === lines.length) throw new Error('no assignment inside a function after the middle of the file');
-  lines.splice(at + 1, 0, `${/^ */.exec(lines[at])[0]}typed_${i} = ${i}`);
+  const { line, indent } = assignmentInFunction(lines, Math.floor((lines.length - i) / 2));
+  lines.splice(line + 1, 0, `${indent}typed_${i} = ${i}`);
 }
 const LANGUAGES = [
   { ext: 'ts', label: '.ts', generate: generateServiceFile, type: comment('//') },

@@ -118,4 +118,15 @@ function generatePythonServiceFile(seed, targetLines) {
   return lines.join('\n');
 }
 
-module.exports = { generatePythonServiceFile };
+/**
+ * Where the latency benchmarks type code into a function: the first complete assignment inside a
+ * function at or after line `from` (the typed statement goes on the next line, same indent).
+ */
+function assignmentInFunction(lines, from) {
+  for (let line = from; line < lines.length; line++) {
+    if (/^( {4,})\w+ = .*[^([{,:\\]$/.test(lines[line])) return { line, indent: /^ */.exec(lines[line])[0] };
+  }
+  throw new Error('no assignment inside a function after the middle of the file');
+}
+
+module.exports = { generatePythonServiceFile, assignmentInFunction };

@@ -7,6 +7,7 @@
 const fs = require('fs');
 const path = require('path');
 const { performance } = require('perf_hooks');
+const { assignmentInFunction } = require('./generate-python');
 
 const SIZES = [200, 2000, 10000];
 /**
@@ -20,14 +21,6 @@ const LANGUAGES = [
   { ext: 'py', comment: '#', code: true },
 ];
 
-/** Where `codeInFunction` of bench/engine-latency.js types: after the first assignment inside a function from the middle on. */
-function codeAnchor(doc) {
-  for (let line = Math.floor(doc.lineCount / 2); line < doc.lineCount; line++) {
-    const text = doc.lineAt(line).text;
-    if (/^( {4,})\w+ = .*[^([{,:\\]$/.test(text)) return { line, indent: /^ */.exec(text)[0] };
-  }
-  throw new Error('no assignment inside a function after the middle of the file');
-}
 const WARMUP = 5;
 const MEASURED = 25;
 
@@ -73,7 +66,7 @@ exports.run = async function run() {
     const engine = [];
     const editMs = [];
     // Typing: one line inserted in the middle of the file, then wait for its diagnostics.
-    const anchor = code ? codeAnchor(doc) : undefined;
+    const anchor = code ? assignmentInFunction(doc.getText().split('\n'), Math.floor(doc.lineCount / 2)) : undefined;
     for (let i = 0; i < WARMUP + MEASURED; i++) {
       const at = new vscode.Position(anchor ? anchor.line + 1 : Math.floor(doc.lineCount / 2), 0);
       const typed = anchor ? `${anchor.indent}typed_${i} = ${i}\n` : `${comment} typed ${i}\n`;
