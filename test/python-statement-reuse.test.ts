@@ -1,12 +1,9 @@
-import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
-import { analyze, ready } from '../src/core/analyze';
-import type { AnalyzeResult } from '../src/core/analyze';
-import { defaultConfig } from '../src/core/config';
+import { ready } from '../src/core/analyze';
 import type { FileSummary, ProjectIndex } from '../src/core/project';
 import { usePythonIncrementalParsing } from '../src/frontends/python/parser';
 import { reuseStats } from '../src/frontends/python/statement-reuse';
+import type { ReuseCase } from './statement-reuse-harness';
+import { reuseTests } from './statement-reuse-harness';
 
 /**
  * The editor walks only the top-level statements an edit may have changed and takes the facts of
@@ -16,46 +13,7 @@ import { reuseStats } from '../src/frontends/python/statement-reuse';
  * fixture cover the rest.
  */
 
-const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
-const config = defaultConfig();
-
-function comparable(r: AnalyzeResult): string {
-  return JSON.stringify({ facts: r.facts && { ...r.facts, text: undefined }, findings: r.findings, notes: r.notes });
-}
-
-/** Analyses `text` as the editor does and as a whole; fails when they differ. Returns how many statements were taken over. */
-function check(file: string, text: string, project?: ProjectIndex): number {
-  const before = reuseStats.reused;
-  const failures = reuseStats.failures;
-  usePythonIncrementalParsing(true);
-  let editor: AnalyzeResult;
-  try {
-    editor = analyze({ file, text, config, project, fixes: false });
-  } finally {
-    usePythonIncrementalParsing(false);
-  }
-  // An error part-way falls back to the whole walk: right, but a bug the comparison would not see.
-  assert.strictEqual(reuseStats.failures, failures, `${file}: taking facts over failed part-way`);
-  const whole = analyze({ file, text, config, project, fixes: false });
-  const a = comparable(editor);
-  const b = comparable(whole);
-  if (a !== b) {
-    let i = 0;
-    while (a[i] === b[i]) i++;
-    assert.fail(`${file}: the editor's analysis differs from a whole one\n  editor: …${a.slice(Math.max(0, i - 200), i + 200)}\n  whole:  …${b.slice(Math.max(0, i - 200), i + 200)}\ntext:\n${text}`);
-  }
-  return reuseStats.reused - before;
-}
-
-interface Case {
-  name: string;
-  text: string;
-  /** Applied one after another; each is `[find, replace]` on the current text. */
-  edits: [string, string][];
-  project?: ProjectIndex;
-}
-
-const CASES: Case[] = [
+const CASES: ReuseCase[] = [
   {
     name: 'a dependency stops being one (Depends in another statement)',
     text: 'from fastapi import APIRouter, Depends\nimport time\n\nrouter = APIRouter()\n\n\nasync def get_db():\n    time.sleep(1)\n    yield 1\n\n\n@router.get("/items")\nasync def list_items(db=Depends(get_db)):\n    return db\n',
@@ -125,15 +83,6 @@ function projectWith(summary: FileSummary): ProjectIndex {
   };
 }
 
-/** A small deterministic generator (the tests must fail the same way every time). */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x80000000;
-  };
-}
-
 const STATEMENTS = [
   'pass',
   'x = 1',
@@ -153,41 +102,7 @@ const STATEMENTS = [
   '# note',
 ];
 
-/** An edit as typing makes them: mostly whole lines and renames, sometimes a stray character. */
-function randomEdit(text: string, rand: () => number): string {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-  const r = rand();
-  const lines = text.split('\n');
-  const i = Math.floor(rand() * lines.length);
-  if (r < 0.3) {
-    const words = [...text.matchAll(/[A-Za-z_]\w*/g)];
-    if (!words.length) return text;
-    const w = pick(words);
-    return text.slice(0, w.index) + pick(words)[0] + text.slice(w.index! + w[0].length);
-  }
-  if (r < 0.6) {
-    lines.splice(i, 0, /^\s*/.exec(lines[i])![0] + pick(STATEMENTS));
-    return lines.join('\n');
-  }
-  if (r < 0.75) {
-    lines.splice(i, 1);
-    return lines.join('\n');
-  }
-  if (r < 0.85) {
-    lines.splice(i, 0, lines[i]);
-    return lines.join('\n');
-  }
-  const at = Math.floor(rand() * (text.length + 1));
-  if (r < 0.93) return text.slice(0, at) + pick(['\n', 'x', ' ', '(', ':', '"']) + text.slice(at);
-  return text.slice(0, at) + text.slice(at + 1 + Math.floor(rand() * 10));
-}
-
-function pythonFixtures(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? pythonFixtures(p) : e.name.endsWith('.py') ? [p] : [];
-  });
-}
+const STRAYS = ['\n', 'x', ' ', '(', ':', '"'];
 
 describe('python statement reuse in the editor', function () {
   this.timeout(120_000);
@@ -196,38 +111,5 @@ describe('python statement reuse in the editor', function () {
   });
   after(() => usePythonIncrementalParsing(false));
 
-  for (const [n, c] of CASES.entries()) {
-    it(`equals a whole analysis: ${c.name}`, () => {
-      const file = `/virtual/reuse/case-${n}.py`;
-      let text = c.text;
-      check(file, text, c.project);
-      let reused = 0;
-      for (const [find, replace] of c.edits) {
-        assert.ok(text.includes(find), `${c.name}: the edit's text ${JSON.stringify(find)} is missing`);
-        text = text.replace(find, replace);
-        reused += check(file, text, c.project);
-      }
-      // Otherwise the case would not test taking facts over at all.
-      assert.ok(reused > 0, `${c.name}: no statement was taken over`);
-    });
-  }
-
-  it('equals a whole analysis after each of 30 random edits of every Python fixture (2 seeds)', () => {
-    const files = pythonFixtures(FIXTURES);
-    assert.ok(files.length > 50, 'the Python fixtures are missing');
-    const before = reuseStats.reused;
-    for (const seed of [1, 2]) {
-      const rand = random(seed);
-      for (const fixture of files) {
-        const file = `/virtual/reuse/${seed}/${path.relative(FIXTURES, fixture)}`;
-        let text = fs.readFileSync(fixture, 'utf8');
-        for (let step = 0; step < 30; step++) {
-          if (step > 0) text = randomEdit(text, rand);
-          check(file, text);
-        }
-      }
-    }
-    // Edits that break the syntax are analysed whole; enough others must take facts over.
-    assert.ok(reuseStats.reused - before > 5000, `only ${reuseStats.reused - before} statements were taken over`);
-  });
+  reuseTests({ editorMode: usePythonIncrementalParsing, stats: reuseStats, cases: CASES, extensions: ['.py'], statements: STATEMENTS, strays: STRAYS });
 });

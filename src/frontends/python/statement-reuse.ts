@@ -7,6 +7,9 @@ import type { FunctionRoles } from './roles';
 import { allCalls, isRoute, markFromCall, noRoles } from './roles';
 import type { FunctionInfo, Scope } from './scope';
 import type { PyNode } from './tree';
+import type { FactNumbering } from '../move-facts';
+import { moveFact } from '../move-facts';
+import { intersects, wordsIn } from '../statement-words';
 
 /**
  * The editor's facts of a Python file, walking only the top-level statements an edit may have
@@ -71,7 +74,7 @@ class CannotReuse extends Error {}
 const WORD = /[\p{L}_][\p{L}\p{N}_]*/gu;
 
 function wordsOf(text: string, node: PyNode): Set<string> {
-  return new Set(text.slice(node.start, node.end).match(WORD) ?? []);
+  return wordsIn(text, node.start, node.end, WORD);
 }
 
 /** Index of the statement containing `pos` (`starts` ascending), or -1. */
@@ -105,12 +108,6 @@ function bindsByStatement(module: Scope, starts: number[], ends: number[]): Set<
 function inOrder(stmts: readonly PyNode[]): boolean {
   for (let i = 1; i < stmts.length; i++) if (stmts[i].start <= stmts[i - 1].end) return false;
   return true;
-}
-
-function intersects(a: Set<string>, b: Set<string>): boolean {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const x of small) if (large.has(x)) return true;
-  return false;
 }
 
 export function forgetStatements(file: string): void {
@@ -350,35 +347,13 @@ function relocate(c: Chunk, from: Numbering, callBase: number, loopBase: number,
   const loop = (id: number) => id - from.loopBase + loopBase;
   const identity = callBase === from.callBase && loopBase === from.loopBase && (movedBy === undefined || movedBy === 0) && sameFunctionIds(c, from);
   if (identity) return { ...c };
-  const map = (v: unknown, key?: string): unknown => {
-    if (Array.isArray(v)) {
-      if (key === 'loopIds') return v.map((x: number) => loop(x));
-      // Names and other plain lists are shared: facts are not changed after they are made.
-      return v.length === 0 || typeof v[0] !== 'object' ? v : v.map((x) => map(x));
-    }
-    if (v === null || typeof v !== 'object') {
-      if (typeof v !== 'number') return v;
-      if (key === 'functionId' || key === 'parent') return from.fn(v);
-      if (key === 'callId') return call(v);
-      return v;
-    }
-    const o = v as Record<string, unknown>;
-    // A helper of another file (`via`): its spans are in that file.
-    if (typeof o.file === 'string' && o.file !== file) return o;
-    const out: Record<string, unknown> = {};
-    const span = typeof o.start === 'number' && typeof o.end === 'number';
-    for (const k in o) {
-      if (span && (k === 'start' || k === 'end')) out[k] = from.pos(o[k] as number);
-      else out[k] = map(o[k], k);
-    }
-    return out;
-  };
+  const n: FactNumbering = { file, pos: from.pos, fn: from.fn, call, loop };
   return {
     ...c,
-    calls: c.calls.map((x) => ({ ...(map(x) as CallFact), id: call(x.id) })),
-    loops: c.loops.map((x) => ({ ...(map(x) as LoopFact), id: loop(x.id) })),
-    blocks: c.blocks.map((x) => map(x) as BlockFact),
-    offsets: c.offsets.map((x) => map(x) as OffsetFact),
+    calls: c.calls.map((x) => ({ ...moveFact(x, n), id: call(x.id) })),
+    loops: c.loops.map((x) => ({ ...moveFact(x, n), id: loop(x.id) })),
+    blocks: c.blocks.map((x) => moveFact(x, n)),
+    offsets: c.offsets.map((x) => moveFact(x, n)),
     inline: c.inline.map((p) => from.pos(p)),
   };
 }

@@ -37,6 +37,8 @@ import type { Binding } from './scope';
 import { Scope } from './scope';
 import { sqlFromLiteral } from './sql-literal';
 import { getMaxDepth } from '../depth';
+import type { FactNumbering } from '../move-facts';
+import { moveFact } from '../move-facts';
 
 /** The enum read once: the module exports it through a getter, and the walk reads it on every node. */
 const SK = ts.SyntaxKind;
@@ -64,6 +66,8 @@ const MUTATING_METHODS = new Set(['push', 'set', 'add', 'unshift', 'splice', 'as
 interface ClassInfo {
   name: string;
   node: ts.ClassLikeDeclaration;
+  /** Where the class is declared: its property annotations name types there. */
+  scope: Scope;
   methods: Map<string, ts.Node>;
   staticMethods: Map<string, ts.Node>;
   props: Map<string, Binding>;
@@ -84,7 +88,7 @@ interface FunctionCtx {
   transaction?: string;
 }
 
-interface CallRecord {
+export interface CallRecord {
   fact: CallFact;
   node: ts.Node;
   /** Resolved later: a call to a function of this file. */
@@ -162,6 +166,37 @@ export interface ExtractResult {
   facts: FileFacts;
 }
 
+/**
+ * What walking one part of the file did beyond making its facts, in order, so that taking the
+ * part's facts over can do it again (statement-reuse.ts): functions it marked as handlers, names it
+ * exported or declared at module level, classes it declared, class properties it read (their types
+ * are resolved on first use), type dependencies it found.
+ */
+export type UnitEvent =
+  | { k: 'handler'; node: ts.Node }
+  | { k: 'export'; name: string; local: string }
+  | { k: 'declare'; name: string; binding: Binding }
+  | { k: 'class'; name: string; info: ClassInfo }
+  | { k: 'prop'; cls: string; name: string }
+  | { k: 'dep'; key: string; dep: { specifier: string; name: string; fallback?: string } };
+
+/**
+ * The facts one top-level statement or class member contributed, with positions relative to its
+ * start and ids relative to its first function, loop and call: the same record serves wherever the
+ * part is later. Calls are as before linking to local targets (linking fills them in place).
+ */
+export interface UnitRecord {
+  functions: FunctionFact[];
+  functionNodes: ts.Node[];
+  loops: LoopFact[];
+  calls: CallRecord[];
+  blocks: BlockFact[];
+  offsets: OffsetFact[];
+  events: UnitEvent[];
+  /** Its facts name an anonymous class by position (`<anonymous@120>`): not movable. */
+  positional: boolean;
+}
+
 export class Extractor {
   private readonly functions: FunctionFact[] = [];
   private readonly loops: LoopFact[] = [];
@@ -170,6 +205,10 @@ export class Extractor {
   private readonly offsets: OffsetFact[] = [];
   private readonly notes: string[] = [];
   private readonly functionIds = new Map<ts.Node, number>();
+  /** The node of each function fact, by id. */
+  private readonly functionNodes: ts.Node[] = [];
+  /** While a part of the file is walked for statement reuse: what it does besides facts. */
+  private log: UnitEvent[] | undefined;
   private readonly classes = new Map<string, ClassInfo>();
   private readonly handlerNodes = new Set<ts.Node>();
   private readonly inlineNodes = new Set<ts.Node>();
@@ -204,7 +243,17 @@ export class Extractor {
 
   run(): ExtractResult {
     this.hoist(this.sf.statements, this.moduleScope);
+    return this.walkWhole();
+  }
+
+  /** After the module is hoisted: the whole walk, as `run` does. */
+  walkWhole(): ExtractResult {
     this.visitStatementList(this.sf.statements, this.sf);
+    return this.finish();
+  }
+
+  /** Handler marks and local call targets, once every part is walked or taken over. */
+  finish(): ExtractResult {
     for (const node of this.handlerNodes) {
       const id = this.functionIds.get(node);
       if (id !== undefined) this.functions[id].isHandler = true;
@@ -225,6 +274,120 @@ export class Extractor {
       typeDependencies: [...this.typeDeps.values()],
     };
     return { facts };
+  }
+
+  // ---------------------------------------------------------------- parts, for statement reuse
+
+  /**
+   * The editor's walk, part by part (statement-reuse.ts): hoists the module and says whether its
+   * statements can be walked one at a time. Not when two top-level awaits make the module one block
+   * of sequential-awaits facts, nor when a top-level object of paging options is used up by the
+   * first call that passes it (an order between statements that parts cannot keep).
+   */
+  beginParts(): boolean {
+    this.hoist(this.sf.statements, this.moduleScope);
+    let awaits = 0;
+    for (const st of this.sf.statements) if (topLevelAwait(st) && ++awaits >= 2) return false;
+    if (this.pagingObjects.size > 0) return false;
+    this.moduleScope.onDeclare = (name, binding) => this.log?.push({ k: 'declare', name, binding });
+    return true;
+  }
+
+  /** Walks one top-level statement, as the whole walk does. */
+  walkStatement(st: ts.Statement): UnitRecord {
+    return this.recordPart(st.getStart(this.sf), () => this.visitListStatement(st, false, { span: NO_SPAN, statements: [] }));
+  }
+
+  /**
+   * Walks a top-level class as the whole walk does, member by member: `reuse` gives the record of a
+   * member to take over instead of walking it. Returns a record per member, then the heritage's.
+   */
+  walkClass(st: ts.ClassDeclaration, reuse: (m: ts.ClassElement) => UnitRecord | undefined): UnitRecord[] {
+    const parts: UnitRecord[] = [];
+    this.stmtStack.push({ fact: { span: NO_SPAN, otherAwait: false, namesRead: [], namesWritten: [], exits: false }, acc: newAcc('stmt'), awaits: 0 });
+    this.depth++;
+    this.clsStack.push(this.classInfo(st));
+    try {
+      for (const m of st.members) {
+        const kept = reuse(m);
+        const start = m.getStart(this.sf);
+        if (kept) this.adopt(kept, start);
+        parts.push(kept ?? this.recordPart(start, () => this.visit(m)));
+      }
+      parts.push(this.recordPart(st.getStart(this.sf), () => {
+        for (const h of st.heritageClauses ?? []) for (const t of h.types) this.visit(t.expression);
+      }));
+    } finally {
+      this.clsStack.pop();
+      this.depth--;
+      this.stmtStack.pop();
+    }
+    return parts;
+  }
+
+  private recordPart(start: number, walk: () => void): UnitRecord {
+    const base = { fns: this.functions.length, loops: this.loops.length, calls: this.calls.length, blocks: this.blocks.length, offsets: this.offsets.length };
+    const events: UnitEvent[] = [];
+    this.log = events;
+    try {
+      walk();
+    } finally {
+      this.log = undefined;
+    }
+    const n = partNumbering(this.file, -start, -base.fns, -base.calls, -base.loops);
+    const functions = this.functions.slice(base.fns).map((f) => ({ ...moveFact(f, n), id: f.id - base.fns }));
+    const calls = this.calls.slice(base.calls).map((c) => ({ ...c, fact: { ...moveFact(c.fact, n), id: c.fact.id - base.calls } }));
+    return {
+      functions,
+      functionNodes: this.functionNodes.slice(base.fns),
+      loops: this.loops.slice(base.loops).map((l) => ({ ...moveFact(l, n), id: l.id - base.loops })),
+      calls,
+      blocks: this.blocks.slice(base.blocks).map((b) => moveFact(b, n)),
+      offsets: this.offsets.slice(base.offsets).map((o) => moveFact(o, n)),
+      events,
+      positional:
+        functions.some((f) => f.name?.includes('<anonymous@')) ||
+        calls.some((c) => c.localMethod?.cls.startsWith('<anonymous@')) ||
+        events.some((e) => (e.k === 'class' || e.k === 'prop') && (e.k === 'class' ? e.name : e.cls).startsWith('<anonymous@')),
+    };
+  }
+
+  /** Takes a part's facts over at `start`, and does again what walking it did besides. */
+  adopt(rec: UnitRecord, start: number): void {
+    const base = { fns: this.functions.length, loops: this.loops.length, calls: this.calls.length };
+    const n = partNumbering(this.file, start, base.fns, base.calls, base.loops);
+    for (const e of rec.events) this.replay(e);
+    rec.functions.forEach((f, i) => {
+      const node = rec.functionNodes[i];
+      this.functions.push({ ...moveFact(f, n), id: base.fns + i, isHandler: this.handlerNodes.has(node) });
+      this.functionIds.set(node, base.fns + i);
+      this.functionNodes.push(node);
+    });
+    for (const l of rec.loops) this.loops.push({ ...moveFact(l, n), id: l.id + base.loops });
+    for (const c of rec.calls) this.calls.push({ ...c, fact: { ...moveFact(c.fact, n), id: c.fact.id + base.calls } });
+    for (const b of rec.blocks) this.blocks.push(moveFact(b, n));
+    for (const o of rec.offsets) this.offsets.push(moveFact(o, n));
+  }
+
+  private replay(e: UnitEvent): void {
+    switch (e.k) {
+      case 'handler':
+        return void this.handlerNodes.add(e.node);
+      case 'export':
+        return void this.exportNames.set(e.name, e.local);
+      case 'declare':
+        return this.moduleScope.declare(e.name, e.binding);
+      case 'class':
+        return void this.classes.set(e.name, e.info);
+      case 'prop': {
+        const info = this.classes.get(e.cls);
+        if (info) this.classProp(info, e.name);
+        return;
+      }
+      case 'dep':
+        if (!this.typeDeps.has(e.key)) this.typeDeps.set(e.key, e.dep);
+        return;
+    }
   }
 
   // ---------------------------------------------------------------- spans and text
@@ -474,7 +637,7 @@ export class Extractor {
     const name = node.name?.text ?? `<anonymous@${node.pos}>`;
     const existing = this.classes.get(name);
     if (existing && existing.node === node) return existing;
-    const info: ClassInfo = { name, node, methods: new Map(), staticMethods: new Map(), props: new Map(), isController: false };
+    const info: ClassInfo = { name, node, scope: this.scope, methods: new Map(), staticMethods: new Map(), props: new Map(), isController: false };
     for (const h of node.heritageClauses ?? []) {
       if (h.token !== SK.ExtendsKeyword) continue;
       for (const t of h.types) {
@@ -501,7 +664,7 @@ export class Extractor {
       if (ts.isMethodDeclaration(m) && mName) {
         const isStatic = m.modifiers?.some((x) => x.kind === SK.StaticKeyword);
         (isStatic ? info.staticMethods : info.methods).set(mName, m);
-        if (info.isController && decoratorNames(m).some((d) => NEST_ROUTE_DECORATORS.includes(d))) this.handlerNodes.add(m);
+        if (info.isController && decoratorNames(m).some((d) => NEST_ROUTE_DECORATORS.includes(d))) this.markHandler(m);
       } else if (ts.isPropertyDeclaration(m) && mName) {
         const init = m.initializer ? skipOuter(m.initializer) : undefined;
         if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) info.methods.set(mName, init);
@@ -525,6 +688,7 @@ export class Extractor {
       }
     }
     this.classes.set(name, info);
+    this.log?.push({ k: 'class', name, info });
     return info;
   }
 
@@ -532,22 +696,39 @@ export class Extractor {
   private classProp(info: ClassInfo, name: string): Binding | undefined {
     const b = info.props.get(name) as (Binding & { propertyDecl?: ts.Node; resolved?: boolean }) | undefined;
     if (!b) return undefined;
+    this.log?.push({ k: 'prop', cls: info.name, name });
     if (!b.resolved) {
       b.resolved = true;
-      const d = b.propertyDecl;
-      if (d && (ts.isPropertyDeclaration(d) || ts.isParameter(d))) {
-        const resolved = this.bindingForValue(name, d.initializer ? skipOuter(d.initializer) : undefined, d.type, d);
-        Object.assign(b, resolved);
-      } else if (d && ts.isBinaryExpression(d)) {
-        // Only what the value says for itself: constructor parameters are out of scope here.
-        const value = skipOuter(d.right);
-        if (ts.isNewExpression(value) || ts.isCallExpression(value)) {
-          const t = this.typeOf(value);
-          if (t) Object.assign(b, { typeId: t, known: true, decl: d });
-        }
+      // Resolved where the class is declared, whichever method reads the property first (and
+      // what resolving finds is not the reader's doing: taking a reader's facts over reads again).
+      const saved = { scope: this.scope, log: this.log, cls: this.clsStack };
+      this.scope = info.scope;
+      this.log = undefined;
+      this.clsStack = [info];
+      try {
+        this.resolveProp(b, name);
+      } finally {
+        this.scope = saved.scope;
+        this.log = saved.log;
+        this.clsStack = saved.cls;
       }
     }
     return b;
+  }
+
+  private resolveProp(b: Binding & { propertyDecl?: ts.Node }, name: string): void {
+    const d = b.propertyDecl;
+    if (d && (ts.isPropertyDeclaration(d) || ts.isParameter(d))) {
+      const resolved = this.bindingForValue(name, d.initializer ? skipOuter(d.initializer) : undefined, d.type, d);
+      Object.assign(b, resolved);
+    } else if (d && ts.isBinaryExpression(d)) {
+      // Only what the value says for itself: constructor parameters are out of scope here.
+      const value = skipOuter(d.right);
+      if (ts.isNewExpression(value) || ts.isCallExpression(value)) {
+        const t = this.typeOf(value);
+        if (t) Object.assign(b, { typeId: t, known: true, decl: d });
+      }
+    }
   }
 
   // ---------------------------------------------------------------- types of expressions
@@ -837,36 +1018,38 @@ export class Extractor {
     for (const st of statements) if (topLevelAwait(st) && ++topAwaits >= 2) break;
     const detailed = topAwaits >= 2;
     const block: BlockFact = { functionId: this.fn?.id, span: detailed ? this.span(owner) : { start: 0, end: 0 }, statements: [] };
-    for (const st of statements) {
-      const rec: StmtRecord = {
-        fact: { span: detailed ? this.span(st) : { start: 0, end: 0 }, otherAwait: false, namesRead: [], namesWritten: [], exits: false },
-        acc: newAcc('stmt'),
-        awaits: 0,
-      };
-      rec.topAwait = topLevelAwait(st);
-      this.stmtStack.push(rec);
-      if (detailed) this.pushAcc(rec.acc);
-      this.visit(st);
-      this.stmtStack.pop();
-      if (detailed) {
-        rec.fact.namesRead = collectReads([st]);
-        rec.fact.namesWritten = [...(rec.acc.writes ?? []), ...(rec.acc.declared ?? [])];
-        rec.fact.exits = rec.acc.leaves || rec.acc.jumps || rec.acc.continues;
-        this.popAcc();
-      }
-      if (rec.topAwait) {
-        const callNode = callUnder(rec.topAwait.expression);
-        const callRec = callNode ? this.callByNode.get(callNode) : undefined;
-        rec.fact.await = { span: this.span(rec.topAwait), exprText: this.text(rec.topAwait.expression), callId: callRec?.fact.id };
-        rec.fact.otherAwait = rec.awaits > 1;
-      } else {
-        rec.fact.otherAwait = rec.awaits > 0;
-      }
-      const parentStmt = this.stmtStack[this.stmtStack.length - 1];
-      if (parentStmt) parentStmt.awaits += rec.awaits;
-      block.statements.push(rec.fact);
-    }
+    for (const st of statements) this.visitListStatement(st, detailed, block);
     if (detailed) this.blocks.push(block);
+  }
+
+  private visitListStatement(st: ts.Statement, detailed: boolean, block: BlockFact): void {
+    const rec: StmtRecord = {
+      fact: { span: detailed ? this.span(st) : { start: 0, end: 0 }, otherAwait: false, namesRead: [], namesWritten: [], exits: false },
+      acc: newAcc('stmt'),
+      awaits: 0,
+    };
+    rec.topAwait = topLevelAwait(st);
+    this.stmtStack.push(rec);
+    if (detailed) this.pushAcc(rec.acc);
+    this.visit(st);
+    this.stmtStack.pop();
+    if (detailed) {
+      rec.fact.namesRead = collectReads([st]);
+      rec.fact.namesWritten = [...(rec.acc.writes ?? []), ...(rec.acc.declared ?? [])];
+      rec.fact.exits = rec.acc.leaves || rec.acc.jumps || rec.acc.continues;
+      this.popAcc();
+    }
+    if (rec.topAwait) {
+      const callNode = callUnder(rec.topAwait.expression);
+      const callRec = callNode ? this.callByNode.get(callNode) : undefined;
+      rec.fact.await = { span: this.span(rec.topAwait), exprText: this.text(rec.topAwait.expression), callId: callRec?.fact.id };
+      rec.fact.otherAwait = rec.awaits > 1;
+    } else {
+      rec.fact.otherAwait = rec.awaits > 0;
+    }
+    const parentStmt = this.stmtStack[this.stmtStack.length - 1];
+    if (parentStmt) parentStmt.awaits += rec.awaits;
+    block.statements.push(rec.fact);
   }
 
   private visit(node: ts.Node): void {
@@ -994,14 +1177,14 @@ export class Extractor {
         return;
       case SK.ExportAssignment: {
         const e = node as ts.ExportAssignment;
-        if (ts.isIdentifier(e.expression)) this.exportNames.set('default', e.expression.text);
+        if (ts.isIdentifier(e.expression)) this.setExport('default', e.expression.text);
         this.visit(e.expression);
         return;
       }
       case SK.ExportDeclaration: {
         const e = node as ts.ExportDeclaration;
         if (e.exportClause && ts.isNamedExports(e.exportClause) && !e.moduleSpecifier) {
-          for (const el of e.exportClause.elements) this.exportNames.set(el.name.text, (el.propertyName ?? el.name).text);
+          for (const el of e.exportClause.elements) this.setExport(el.name.text, (el.propertyName ?? el.name).text);
         }
         return;
       }
@@ -1117,6 +1300,11 @@ export class Extractor {
     }
   }
 
+  private setExport(name: string, local: string): void {
+    this.exportNames.set(name, local);
+    this.log?.push({ k: 'export', name, local });
+  }
+
   /** `module.exports = { a, b }`, `module.exports.a = …`, `exports.a = …`. */
   private noteCommonJsExport(b: ts.BinaryExpression): void {
     if (b.operatorToken.kind !== SK.EqualsToken) return;
@@ -1125,19 +1313,19 @@ export class Extractor {
     if (left === 'module.exports') {
       if (ts.isObjectLiteralExpression(right)) {
         for (const p of right.properties) {
-          if (ts.isShorthandPropertyAssignment(p)) this.exportNames.set(p.name.text, p.name.text);
-          else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && ts.isIdentifier(p.initializer)) this.exportNames.set(p.name.text, p.initializer.text);
+          if (ts.isShorthandPropertyAssignment(p)) this.setExport(p.name.text, p.name.text);
+          else if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && ts.isIdentifier(p.initializer)) this.setExport(p.name.text, p.initializer.text);
         }
-      } else if (ts.isIdentifier(right)) this.exportNames.set('default', right.text);
-      else this.exportNames.set('default', '<module.exports>');
-      (this.exportNames as Map<string, string>).set('<module.exports>', '');
+      } else if (ts.isIdentifier(right)) this.setExport('default', right.text);
+      else this.setExport('default', '<module.exports>');
+      this.setExport('<module.exports>', '');
     } else {
       const m = /^(?:module\.)?exports\.(\w+)$/.exec(left);
       if (m) {
-        if (ts.isIdentifier(right)) this.exportNames.set(m[1], right.text);
+        if (ts.isIdentifier(right)) this.setExport(m[1], right.text);
         else {
           this.moduleScope.declare(`<export:${m[1]}>`, this.bindingForValue(m[1], right, undefined, b));
-          this.exportNames.set(m[1], `<export:${m[1]}>`);
+          this.setExport(m[1], `<export:${m[1]}>`);
         }
       }
     }
@@ -1165,6 +1353,7 @@ export class Extractor {
     };
     this.functions.push(fact);
     this.functionIds.set(node, id);
+    this.functionNodes.push(node);
     return fact;
   }
 
@@ -1440,21 +1629,26 @@ export class Extractor {
   private markHandlers(args: readonly ts.Expression[]): void {
     for (const a of args) {
       const f = skipOuter(a);
-      if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) this.handlerNodes.add(f);
+      if (ts.isArrowFunction(f) || ts.isFunctionExpression(f)) this.markHandler(f);
       else if (ts.isIdentifier(f)) {
         // `app.get('/healthz', healthz)`: the named function is a handler, wherever it is declared.
         const target = this.scope.lookup(f.text)?.localFunction;
-        if (target) this.handlerNodes.add(target);
+        if (target) this.markHandler(target);
       }
       else if (ts.isObjectLiteralExpression(f)) {
         for (const p of f.properties) {
           if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && ['handler', 'preHandler', 'onRequest'].includes(p.name.text)) {
             const v = skipOuter(p.initializer);
-            if (ts.isArrowFunction(v) || ts.isFunctionExpression(v)) this.handlerNodes.add(v);
-          } else if (ts.isMethodDeclaration(p) && p.name && ts.isIdentifier(p.name) && p.name.text === 'handler') this.handlerNodes.add(p);
+            if (ts.isArrowFunction(v) || ts.isFunctionExpression(v)) this.markHandler(v);
+          } else if (ts.isMethodDeclaration(p) && p.name && ts.isIdentifier(p.name) && p.name.text === 'handler') this.markHandler(p);
         }
       }
     }
+  }
+
+  private markHandler(node: ts.Node): void {
+    this.handlerNodes.add(node);
+    this.log?.push({ k: 'handler', node });
   }
 
   /**
@@ -1824,6 +2018,7 @@ export class Extractor {
   private addTypeDep(ref: { specifier: string; name: string }, fallback?: string): void {
     const key = `${ref.specifier}#${ref.name}`;
     if (!this.typeDeps.has(key)) this.typeDeps.set(key, { specifier: ref.specifier, name: ref.name, fallback });
+    this.log?.push({ k: 'dep', key, dep: { specifier: ref.specifier, name: ref.name, fallback } });
   }
 
   /** Calls of this file's functions and methods get their target function ids (walk order assigns ids). */
@@ -1917,6 +2112,11 @@ export class Extractor {
     }
     return out;
   }
+}
+
+/** Positions and ids shifted by fixed amounts; -1, the function id of top-level code, stays. */
+function partNumbering(file: string, pos: number, fns: number, calls: number, loops: number): FactNumbering {
+  return { file, pos: (p) => p + pos, fn: (id) => (id < 0 ? id : id + fns), call: (id) => id + calls, loop: (id) => id + loops };
 }
 
 /** A resolution through library knowledge: the method, what it returns, the library and receiver type. */

@@ -6,10 +6,14 @@ import type { FileSummary, ProjectIndex } from '../../core/project';
 import { fileSummary, linkFacts } from '../../core/link';
 import { Extractor } from './extract';
 import { typescriptFixSyntax } from './fix-syntax';
-import { parseDiagnostics, parseFile, rememberParse } from './parse';
+import { parseDiagnostics, parseFile, rememberParse, usesIncrementalParsing } from './parse';
+import { extractReusing } from './statement-reuse';
 
 function extractFacts(file: string, text: string, language: Language, config: Config, project?: ProjectIndex): FileFacts {
-  return extractFromSourceFile(parseFile(file, text), file, language, config, project);
+  const sf = parseFile(file, text);
+  // The editor: the file's last facts are taken over where the edit changed nothing.
+  if (usesIncrementalParsing()) return withParseNote(extractReusing(sf, file, language, config, project), sf, file);
+  return extractFromSourceFile(sf, file, language, config, project);
 }
 
 /**
@@ -18,7 +22,10 @@ function extractFacts(file: string, text: string, language: Language, config: Co
  */
 export function extractFromSourceFile(sf: ts.SourceFile, file: string, language: Language, config: Config, project?: ProjectIndex): FileFacts {
   rememberParse(file, sf.text, sf);
-  const { facts } = new Extractor(sf, file, language, config, project).run();
+  return withParseNote(new Extractor(sf, file, language, config, project).run().facts, sf, file);
+}
+
+function withParseNote(facts: FileFacts, sf: ts.SourceFile, file: string): FileFacts {
   const diagnostics = parseDiagnostics(sf);
   if (diagnostics.length) {
     const d = diagnostics[0];

@@ -36,6 +36,10 @@ export function useIncrementalParsing(on: boolean): void {
   incremental = on;
 }
 
+export function usesIncrementalParsing(): boolean {
+  return incremental;
+}
+
 export function parseFile(file: string, text: string): ts.SourceFile {
   const hit = cache.get(file);
   if (hit && hit.text === text) return hit.sf;

@@ -39,10 +39,14 @@ export class Scope {
   // Created on first declaration: most blocks declare nothing.
   private names: Map<string, Binding> | undefined;
 
+  /** Told of every declaration (the module scope's, while statement reuse records a walk). */
+  onDeclare?: (name: string, binding: Binding) => void;
+
   constructor(readonly parent?: Scope) {}
 
   declare(name: string, binding: Binding): void {
     (this.names ??= new Map()).set(name, binding);
+    this.onDeclare?.(name, binding);
   }
 
   lookup(name: string): Binding | undefined {
