@@ -4,9 +4,9 @@
  * Benchmark (not a test): the extension's engine worker alone, as VS Code drives it while a user
  * types — the bundled dist/worker.js in its `engine` role, sent one edited text after another of a
  * generated 200 / 2,000 / 10,000-line service file, TypeScript (generate.js) and Python
- * (generate-python.js), a comment line typed in the middle each time; for Python also a line of
- * code typed into the function in the middle (the editor re-walks only the statements an edit may
- * have changed, so where the typing happens matters there).
+ * (generate-python.js), a comment line typed in the middle each time; also a line of code typed
+ * into a function in the middle (the editor re-walks only the statements and class members an
+ * edit may have changed, so where the typing happens matters).
  * Reports the worker's own time per analysis and the round trip through the message port, wall time
  * and CPU time of the process (CPU time is steadier on a busy machine). bench/vscode-latency.js
  * measures the same in a real VS Code, where tsserver and the renderer share the cores.
@@ -16,7 +16,7 @@
 const path = require('path');
 const fs = require('fs');
 const { Worker } = require('worker_threads');
-const { generateServiceFile } = require('./generate');
+const { declarationInFunction, generateServiceFile } = require('./generate');
 const { assignmentInFunction, generatePythonServiceFile } = require('./generate-python');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -25,17 +25,18 @@ const SIZES = [200, 2000, 10000];
 /** A line inserted in the middle of the file, at column 0. */
 const comment = (prefix) => (lines, i) => lines.splice(Math.floor(lines.length / 2), 0, `${prefix} typed ${i}`);
 /**
- * A statement typed into a function: after the first complete assignment inside a function from
+ * A statement typed into a function: after the first complete statement inside a function from
  * the middle of the file on (found in the untouched text, so every edit lands in the same function).
  */
-function codeInFunction(lines, i) {
-  const { line, indent } = assignmentInFunction(lines, Math.floor((lines.length - i) / 2));
-  lines.splice(line + 1, 0, `${indent}typed_${i} = ${i}`);
-}
+const codeInFunction = (find, typed) => (lines, i) => {
+  const { line, indent } = find(lines, Math.floor((lines.length - i) / 2));
+  lines.splice(line + 1, 0, `${indent}${typed(i)}`);
+};
 const LANGUAGES = [
   { ext: 'ts', label: '.ts', generate: generateServiceFile, type: comment('//') },
+  { ext: 'ts', label: '.ts, code in a method', generate: generateServiceFile, type: codeInFunction(declarationInFunction, (i) => `const typed${i} = ${i};`) },
   { ext: 'py', label: '.py', generate: generatePythonServiceFile, type: comment('#') },
-  { ext: 'py', label: '.py, code in a function', generate: generatePythonServiceFile, type: codeInFunction },
+  { ext: 'py', label: '.py, code in a function', generate: generatePythonServiceFile, type: codeInFunction(assignmentInFunction, (i) => `typed_${i} = ${i}`) },
 ];
 const WARMUP = 10;
 const MEASURED = 50;

@@ -254,4 +254,15 @@ function generateServiceFile(seed, targetLines) {
   return lines.join('\n') + '\n';
 }
 
-module.exports = { generateServiceFile, prng, ENTITIES };
+/**
+ * Where the latency benchmarks type code into a method: the first complete `const` declaration
+ * inside a function from line `from` on (indented, ending in `;`), and its indentation.
+ */
+function declarationInFunction(lines, from) {
+  for (let line = from; line < lines.length; line++) {
+    if (/^( {4,})const \w+ = .*;$/.test(lines[line])) return { line, indent: /^ */.exec(lines[line])[0] };
+  }
+  throw new Error('no declaration inside a function after the middle of the file');
+}
+
+module.exports = { generateServiceFile, declarationInFunction, prng, ENTITIES };

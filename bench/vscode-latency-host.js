@@ -8,17 +8,19 @@ const fs = require('fs');
 const path = require('path');
 const { performance } = require('perf_hooks');
 const { assignmentInFunction } = require('./generate-python');
+const { declarationInFunction } = require('./generate');
 
 const SIZES = [200, 2000, 10000];
 /**
  * TypeScript (where tsserver works on the same edit) and Python files, with their line comment;
- * Python also with a statement typed into the function in the middle (the editor re-walks only what
- * an edit may change, so a comment at column 0 does not stand for typing code there).
+ * each also with a statement typed into a function in the middle (the editor re-walks only the
+ * statements and class members an edit may change, so a comment does not stand for typing code).
  */
 const LANGUAGES = [
   { ext: 'ts', comment: '//' },
+  { ext: 'ts', comment: '//', code: { find: declarationInFunction, typed: (indent, i) => `${indent}const typed${i} = ${i};\n`, label: 'code in a method' } },
   { ext: 'py', comment: '#' },
-  { ext: 'py', comment: '#', code: true },
+  { ext: 'py', comment: '#', code: { find: assignmentInFunction, typed: (indent, i) => `${indent}typed_${i} = ${i}\n`, label: 'code in a function' } },
 ];
 
 const WARMUP = 5;
@@ -66,10 +68,10 @@ exports.run = async function run() {
     const engine = [];
     const editMs = [];
     // Typing: one line inserted in the middle of the file, then wait for its diagnostics.
-    const anchor = code ? assignmentInFunction(doc.getText().split('\n'), Math.floor(doc.lineCount / 2)) : undefined;
+    const anchor = code ? code.find(doc.getText().split('\n'), Math.floor(doc.lineCount / 2)) : undefined;
     for (let i = 0; i < WARMUP + MEASURED; i++) {
       const at = new vscode.Position(anchor ? anchor.line + 1 : Math.floor(doc.lineCount / 2), 0);
-      const typed = anchor ? `${anchor.indent}typed_${i} = ${i}\n` : `${comment} typed ${i}\n`;
+      const typed = anchor ? code.typed(anchor.indent, i) : `${comment} typed ${i}\n`;
       const t0 = performance.now();
       const wait = published(doc.version + 1);
       await editor.edit((b) => b.insert(at, typed));
@@ -84,7 +86,7 @@ exports.run = async function run() {
       }
     }
     out.latency.push({
-      file: path.basename(uri.fsPath) + (code ? ', code in a function' : ''),
+      file: path.basename(uri.fsPath) + (code ? `, ${code.label}` : ''),
       lines: doc.lineCount,
       findings: vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'perflens').length,
       openToDiagnosticsMs: openMs,
