@@ -1,7 +1,9 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
+import * as path from 'path';
 import { analyze, defaultConfig, ready } from '../src/core';
 import { usePythonIncrementalParsing } from '../src/frontends/python/parser';
+import { useIncrementalParsing } from '../src/frontends/typescript/parse';
 import type { AnalyzeResult, Span } from '../src/core';
 
 /**
@@ -578,7 +580,9 @@ describe('robustness', function () {
         );
       });
 
-      if (fe.file.endsWith('.py')) {
+      {
+        // The editor's path: incremental parsing, and facts taken over from the file's last text.
+        const editorMode = fe.file.endsWith('.py') ? usePythonIncrementalParsing : useIncrementalParsing;
         it('survives a chain of mutations typed in the editor, agreeing with a whole analysis each time', () => {
           const arb = fc.tuple(fc.constantFrom(...fe.snippets), fc.array(mutationArb(fe), { minLength: 1, maxLength: 12 }));
           const config = defaultConfig();
@@ -586,18 +590,18 @@ describe('robustness', function () {
           fc.assert(
             fc.property(arb, ([snippet, mutations]) => {
               // A file per chain: the editor takes facts over from the file's previous text.
-              const file = `app/typed-${chain++}.py`;
+              const file = `app/typed-${chain++}${path.extname(fe.file)}`;
               let text = snippet;
               for (const m of [undefined, ...mutations]) {
                 if (m) text = mutate(text, m);
-                usePythonIncrementalParsing(true);
+                editorMode(true);
                 let editor: AnalyzeResult;
                 try {
                   editor = analyze({ file, text, config, fixes: false });
                 } catch (err) {
                   assert.fail(`the editor's \`analyze\` threw on ${preview(text)}: ${err instanceof Error ? err.stack : String(err)}`);
                 } finally {
-                  usePythonIncrementalParsing(false);
+                  editorMode(false);
                 }
                 assert.deepStrictEqual(editor.notes.filter((n) => CRASH_NOTE.test(n)), [], `the editor's analysis crashed internally on ${preview(text)}`);
                 const whole = analyze({ file, text, config, fixes: false });
