@@ -217,10 +217,10 @@ class Engine {
     return { files };
   }
 
-  /** Settings override config files: rule severities per rule, lists added (see mergeConfig). */
   /**
-   * One merged config object per config file and settings: the Python analysis takes facts over
-   * from the file's last analysis only under the same config object (statement-reuse.ts).
+   * Settings override config files: rule severities per rule, lists added (see mergeConfig). One
+   * merged object per config file and settings: the editor takes facts over from a file's last
+   * analysis only under the same config object (statement-reuse.ts of each language).
    */
   private configOf(loaded: LoadedConfig): Config {
     const known = this.merged.get(loaded);
