@@ -83,6 +83,11 @@ const CASES: ReuseCase[] = [
     edits: [['    return id;\n', "    return pool.query('SELECT 1', [id]);\n"], ["    return pool.query('SELECT 1', [id]);\n", '    return id;\n']],
   },
   {
+    name: 'an offset traced to a module-level value, with an edit between them',
+    text: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\ndeclare const req: { query: { page: string } };\nconst page = Number(req.query.page);\n\nfunction between() {\n  return 1;\n}\n\nfunction other() {\n  return 2;\n}\n\nexport async function list() {\n  return prisma.user.findMany({ skip: page * 10, take: 10 });\n}\n",
+    edits: [['  return 1;\n', '  const typed = 1;\n  return typed;\n'], ['  const typed = 1;\n  return typed;\n', '  return 1;\n']],
+  },
+  {
     name: 'a class is renamed, then renamed back',
     text: SERVICE,
     edits: [['export class Orders {', 'export class Orderz {'], ['export class Orderz {', 'export class Orders {']],

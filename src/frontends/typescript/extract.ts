@@ -193,7 +193,11 @@ export interface UnitRecord {
   blocks: BlockFact[];
   offsets: OffsetFact[];
   events: UnitEvent[];
-  /** Its facts name an anonymous class by position (`<anonymous@120>`): not movable. */
+  /**
+   * Not movable: its facts name an anonymous class by position (`<anonymous@120>`), or hold a
+   * position outside the part (an offset traced to a module-level value), which moves with
+   * another statement.
+   */
   positional: boolean;
 }
 
@@ -295,7 +299,7 @@ export class Extractor {
 
   /** Walks one top-level statement, as the whole walk does. */
   walkStatement(st: ts.Statement): UnitRecord {
-    return this.recordPart(st.getStart(this.sf), () => this.visitListStatement(st, false, { span: NO_SPAN, statements: [] }));
+    return this.recordPart(st, () => this.visitListStatement(st, false, { span: NO_SPAN, statements: [] }));
   }
 
   /**
@@ -310,11 +314,10 @@ export class Extractor {
     try {
       for (const m of st.members) {
         const kept = reuse(m);
-        const start = m.getStart(this.sf);
-        if (kept) this.adopt(kept, start);
-        parts.push(kept ?? this.recordPart(start, () => this.visit(m)));
+        if (kept) this.adopt(kept, m.getStart(this.sf));
+        parts.push(kept ?? this.recordPart(m, () => this.visit(m)));
       }
-      parts.push(this.recordPart(st.getStart(this.sf), () => {
+      parts.push(this.recordPart(st, () => {
         for (const h of st.heritageClauses ?? []) for (const t of h.types) this.visit(t.expression);
       }));
     } finally {
@@ -325,7 +328,8 @@ export class Extractor {
     return parts;
   }
 
-  private recordPart(start: number, walk: () => void): UnitRecord {
+  private recordPart(part: ts.Node, walk: () => void): UnitRecord {
+    const start = part.getStart(this.sf);
     const base = { fns: this.functions.length, loops: this.loops.length, calls: this.calls.length, blocks: this.blocks.length, offsets: this.offsets.length };
     const events: UnitEvent[] = [];
     this.log = events;
@@ -334,22 +338,27 @@ export class Extractor {
     } finally {
       this.log = undefined;
     }
-    const n = partNumbering(this.file, -start, -base.fns, -base.calls, -base.loops);
+    let outside = false;
+    const relative = partNumbering(this.file, -start, -base.fns, -base.calls, -base.loops);
+    const n: FactNumbering = {
+      ...relative,
+      pos: (p) => {
+        if (p < start || p > part.end) outside = true;
+        return p - start;
+      },
+    };
     const functions = this.functions.slice(base.fns).map((f) => ({ ...moveFact(f, n), id: f.id - base.fns }));
     const calls = this.calls.slice(base.calls).map((c) => ({ ...c, fact: { ...moveFact(c.fact, n), id: c.fact.id - base.calls } }));
-    return {
-      functions,
-      functionNodes: this.functionNodes.slice(base.fns),
-      loops: this.loops.slice(base.loops).map((l) => ({ ...moveFact(l, n), id: l.id - base.loops })),
-      calls,
-      blocks: this.blocks.slice(base.blocks).map((b) => moveFact(b, n)),
-      offsets: this.offsets.slice(base.offsets).map((o) => moveFact(o, n)),
-      events,
-      positional:
-        functions.some((f) => f.name?.includes('<anonymous@')) ||
-        calls.some((c) => c.localMethod?.cls.startsWith('<anonymous@')) ||
-        events.some((e) => (e.k === 'class' || e.k === 'prop') && (e.k === 'class' ? e.name : e.cls).startsWith('<anonymous@')),
-    };
+    const loops = this.loops.slice(base.loops).map((l) => ({ ...moveFact(l, n), id: l.id - base.loops }));
+    const blocks = this.blocks.slice(base.blocks).map((b) => moveFact(b, n));
+    const offsets = this.offsets.slice(base.offsets).map((o) => moveFact(o, n));
+    const anonymous = (name: string | undefined) => !!name?.startsWith('<anonymous@');
+    const positional =
+      outside ||
+      functions.some((f) => f.name?.includes('<anonymous@')) ||
+      calls.some((c) => anonymous(c.localMethod?.cls)) ||
+      events.some((e) => (e.k === 'class' && anonymous(e.name)) || (e.k === 'prop' && anonymous(e.cls)));
+    return { functions, functionNodes: this.functionNodes.slice(base.fns), loops, calls, blocks, offsets, events, positional };
   }
 
   /** Takes a part's facts over at `start`, and does again what walking it did besides. */
