@@ -361,6 +361,15 @@ export class Extractor {
     return { functions, functionNodes: this.functionNodes.slice(base.fns), loops, calls, blocks, offsets, events, positional };
   }
 
+  /**
+   * What visiting a top-level class does before its members, for a class whose parts are all taken
+   * over: it registers the class again, over a class of the same name declared in a function
+   * walked before it.
+   */
+  enterClass(st: ts.ClassDeclaration): void {
+    this.classInfo(st);
+  }
+
   /** Takes a part's facts over at `start`, and does again what walking it did besides. */
   adopt(rec: UnitRecord, start: number): void {
     const base = { fns: this.functions.length, loops: this.loops.length, calls: this.calls.length };

@@ -138,6 +138,7 @@ function run(ex: Extractor, sf: ts.SourceFile, config: Config, project: ProjectI
   stmts.forEach((st, i) => {
     const before = oldOf[i] >= 0 ? old[oldOf[i]] : undefined;
     if (before && !walk[i] && before.parts.every((p) => !p.record.positional)) {
+      if (ts.isClassDeclaration(st)) ex.enterClass(st);
       for (const p of before.parts) ex.adopt(p.record, p.anchor.getStart(sf));
       reuseStats.reused += before.parts.length;
       statements.push(before);
