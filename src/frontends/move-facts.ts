@@ -43,3 +43,14 @@ function move(v: unknown, key: string | undefined, n: FactNumbering): unknown {
   }
   return out;
 }
+
+/** Whether every span of this file in `v` (a fact, or a list of them) lies within `start`–`end`. */
+export function spansWithin(v: unknown, file: string, start: number, end: number): boolean {
+  if (Array.isArray(v)) return v.every((x) => typeof x !== 'object' || spansWithin(x, file, start, end));
+  if (v === null || typeof v !== 'object') return true;
+  const o = v as Record<string, unknown>;
+  if (typeof o.file === 'string' && o.file !== file) return true;
+  if (typeof o.start === 'number' && typeof o.end === 'number' && (o.start < start || o.end > end)) return false;
+  for (const k in o) if (typeof o[k] === 'object' && !spansWithin(o[k], file, start, end)) return false;
+  return true;
+}

@@ -329,6 +329,7 @@ export class CallAnalyzer {
     if (cached) return cached;
     const name = fn.name ?? '<lambda>';
     const empty: FunctionSummary = { name, isAsync: fn.isAsync };
+    const before = this.r.fallbacks;
     return this.r.guard(fn, empty, () => {
       const summary: FunctionSummary = { name, isAsync: fn.isAsync };
       const body = fn.body;
@@ -344,7 +345,10 @@ export class CallAnalyzer {
           if (!fn.isAsync && !summary.blocking && info.blocking) summary.blocking = this.located(info.blocking, span, name);
         });
       }
-      this.summaries.set(fn, summary);
+      // As for calls (analyze): made across a cycle that was cut, the summary depends on where the
+      // cycle was entered; remembering it made a helper's cited query depend on which caller was
+      // analysed first (and the editor, which walks only some statements, differ from the CLI).
+      if (this.r.fallbacks === before) this.summaries.set(fn, summary);
       return summary;
     });
   }

@@ -8,7 +8,7 @@ import { allCalls, isRoute, markFromCall, noRoles } from './roles';
 import type { FunctionInfo, Scope } from './scope';
 import type { PyNode } from './tree';
 import type { FactNumbering } from '../move-facts';
-import { moveFact } from '../move-facts';
+import { moveFact, spansWithin } from '../move-facts';
 import { intersects, wordsIn } from '../statement-words';
 
 /**
@@ -45,6 +45,11 @@ interface Chunk {
   flags: string;
   /** Every word of the statement's text. */
   words: Set<string>;
+  /**
+   * A fact holds a position in another statement (a helper's query cited as `via`): moved with
+   * that statement, so the chunk is never kept as it is just because its own statement stayed.
+   */
+  reachesOut: boolean;
 }
 
 interface FileState {
@@ -273,7 +278,9 @@ function run(a: FileAnalysis, project: ProjectIndex | undefined, notes: string[]
         flags: flags[i],
         // Walked again for a name it mentions, its text (and so its words) did not change.
         words: oldOf[i] >= 0 ? usable!.chunks[oldOf[i]].words : wordsOf(text, stmt),
+        reachesOut: false,
       };
+      source.reachesOut = ![source.calls, source.loops, source.blocks, source.offsets].every((facts) => spansWithin(facts, a.file, stmt.start, stmt.end));
       from = { callBase: b.calls, loopBase: b.loops, fn: (id) => id, pos: (p) => p };
       reuseStats.walked++;
     } else {
@@ -345,7 +352,7 @@ interface Numbering {
 function relocate(c: Chunk, from: Numbering, callBase: number, loopBase: number, movedBy: number | undefined, file: string): Chunk {
   const call = (id: number) => id - from.callBase + callBase;
   const loop = (id: number) => id - from.loopBase + loopBase;
-  const identity = callBase === from.callBase && loopBase === from.loopBase && (movedBy === undefined || movedBy === 0) && sameFunctionIds(c, from);
+  const identity = !c.reachesOut && callBase === from.callBase && loopBase === from.loopBase && (movedBy === undefined || movedBy === 0) && sameFunctionIds(c, from);
   if (identity) return { ...c };
   const n: FactNumbering = { file, pos: from.pos, fn: from.fn, call, loop };
   return {
