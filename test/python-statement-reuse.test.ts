@@ -1,6 +1,6 @@
 import { ready } from '../src/core/analyze';
 import type { FileSummary, ProjectIndex } from '../src/core/project';
-import { usePythonIncrementalParsing } from '../src/frontends/python/parser';
+import { parsePython, usePythonIncrementalParsing } from '../src/frontends/python/parser';
 import { reuseStats } from '../src/frontends/python/statement-reuse';
 import type { ReuseCase } from './statement-reuse-harness';
 import { reuseTests } from './statement-reuse-harness';
@@ -104,6 +104,11 @@ const STATEMENTS = [
 
 const STRAYS = ['\n', 'x', ' ', '(', ':', '"'];
 
+function parses(text: string): boolean {
+  const parsed = parsePython(text);
+  return !!parsed && !parsed.hasError;
+}
+
 describe('python statement reuse in the editor', function () {
   this.timeout(120_000);
   before(async () => {
@@ -111,5 +116,5 @@ describe('python statement reuse in the editor', function () {
   });
   after(() => usePythonIncrementalParsing(false));
 
-  reuseTests({ editorMode: usePythonIncrementalParsing, stats: reuseStats, cases: CASES, extensions: ['.py'], statements: STATEMENTS, strays: STRAYS });
+  reuseTests({ editorMode: usePythonIncrementalParsing, stats: reuseStats, cases: CASES, extensions: ['.py'], statements: STATEMENTS, strays: STRAYS, parses });
 });

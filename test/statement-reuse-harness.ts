@@ -115,11 +115,14 @@ export interface ReuseSuite {
   /** What random edits insert as lines, and as stray characters. */
   statements: readonly string[];
   strays: readonly string[];
+  /** Whether a text parses without errors: one seed keeps only such edits (a broken file is walked whole). */
+  parses: (text: string) => boolean;
 }
 
 /**
  * The tests of one language's statement reuse, inside its `describe`: each case's edits, then 30
- * random edits of every fixture of the language with two seeds.
+ * random edits of every fixture of the language: any edits with two seeds (most leave the file
+ * broken for a while, which is walked whole), and edits that keep it parsing with a third.
  */
 export function reuseTests(s: ReuseSuite): void {
   const check = (file: string, text: string, project?: ProjectIndex): number => checkReuse(s.editorMode, s.stats, file, text, project);
@@ -139,22 +142,39 @@ export function reuseTests(s: ReuseSuite): void {
     });
   }
 
-  it(`equals a whole analysis after each of 30 random edits of every ${s.extensions.join(' ')} fixture (2 seeds)`, () => {
-    const files = fixtureFiles(FIXTURES, (name) => s.extensions.some((e) => name.endsWith(e)) && !name.endsWith('.d.ts'));
-    assert.ok(files.length > 50, 'the fixtures are missing');
+  const files = () => {
+    const found = fixtureFiles(FIXTURES, (name) => s.extensions.some((e) => name.endsWith(e)) && !name.endsWith('.d.ts'));
+    assert.ok(found.length > 50, 'the fixtures are missing');
+    return found;
+  };
+  const randomEdits = (seed: number, edit: (text: string, rand: () => number) => string): number => {
     const before = s.stats.reused;
-    for (const seed of [1, 2]) {
-      const rand = random(seed);
-      for (const fixture of files) {
-        const file = `/virtual/reuse/${seed}/${path.relative(FIXTURES, fixture)}`;
-        let text = fs.readFileSync(fixture, 'utf8');
-        for (let step = 0; step < 30; step++) {
-          if (step > 0) text = randomEdit(text, rand, s.statements, s.strays);
-          check(file, text);
-        }
+    const rand = random(seed);
+    for (const fixture of files()) {
+      const file = `/virtual/reuse/${seed}/${path.relative(FIXTURES, fixture)}`;
+      let text = fs.readFileSync(fixture, 'utf8');
+      for (let step = 0; step < 30; step++) {
+        if (step > 0) text = edit(text, rand);
+        check(file, text);
       }
     }
+    return s.stats.reused - before;
+  };
+
+  it(`equals a whole analysis after each of 30 random edits of every ${s.extensions.join(' ')} fixture (2 seeds)`, () => {
+    const reused = randomEdits(1, (text, rand) => randomEdit(text, rand, s.statements, s.strays)) + randomEdits(2, (text, rand) => randomEdit(text, rand, s.statements, s.strays));
     // Edits that break the syntax are analysed whole; enough others must take facts over.
-    assert.ok(s.stats.reused - before > 5000, `only ${s.stats.reused - before} parts were taken over`);
+    assert.ok(reused > 5000, `only ${reused} parts were taken over`);
+  });
+
+  it(`equals a whole analysis after each of 30 random edits that keep every ${s.extensions.join(' ')} fixture parsing`, () => {
+    const reused = randomEdits(3, (text, rand) => {
+      for (let tries = 0; tries < 8; tries++) {
+        const edited = randomEdit(text, rand, s.statements, s.strays);
+        if (s.parses(edited)) return edited;
+      }
+      return text;
+    });
+    assert.ok(reused > 20000, `only ${reused} parts were taken over`);
   });
 }

@@ -1,6 +1,7 @@
 import { ready } from '../src/core/analyze';
 import type { FileSummary, ProjectIndex } from '../src/core/project';
-import { useIncrementalParsing } from '../src/frontends/typescript/parse';
+import ts from 'typescript';
+import { parseDiagnostics, useIncrementalParsing } from '../src/frontends/typescript/parse';
 import { reuseStats } from '../src/frontends/typescript/statement-reuse';
 import type { ReuseCase } from './statement-reuse-harness';
 import { reuseTests } from './statement-reuse-harness';
@@ -88,6 +89,11 @@ const CASES: ReuseCase[] = [
     edits: [['  return 1;\n', '  const typed = 1;\n  return typed;\n'], ['  const typed = 1;\n  return typed;\n', '  return 1;\n']],
   },
   {
+    name: 'a top-level class after a function that declares a class of the same name',
+    text: "export function make() {\n  class Inner {\n    run() {\n      return 1;\n    }\n  }\n  return new Inner();\n}\n\nfunction between() {\n  return 1;\n}\n\nexport class Inner {\n  run() {\n    return 2;\n  }\n}\n",
+    edits: [['  return 1;\n}\n\nexport class', '  return 3;\n}\n\nexport class']],
+  },
+  {
     name: 'a class is renamed, then renamed back',
     text: SERVICE,
     edits: [['export class Orders {', 'export class Orderz {'], ['export class Orderz {', 'export class Orders {']],
@@ -173,6 +179,10 @@ const STATEMENTS = [
 ];
 const STRAYS = ['\n', 'x', ' ', '(', '{', '}', ';', "'"];
 
+function parses(text: string): boolean {
+  return parseDiagnostics(ts.createSourceFile('/virtual/parses.tsx', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX)).length === 0;
+}
+
 describe('typescript statement reuse in the editor', function () {
   this.timeout(300_000);
   before(async () => {
@@ -180,5 +190,5 @@ describe('typescript statement reuse in the editor', function () {
   });
   after(() => useIncrementalParsing(false));
 
-  reuseTests({ editorMode: useIncrementalParsing, stats: reuseStats, cases: CASES, extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'], statements: STATEMENTS, strays: STRAYS });
+  reuseTests({ editorMode: useIncrementalParsing, stats: reuseStats, cases: CASES, extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'], statements: STATEMENTS, strays: STRAYS, parses });
 });
