@@ -55,6 +55,17 @@ const CASES: ReuseCase[] = [
     edits: [['        await db.get(User, i)\n', '        await db.get(User, i)\n        print(i)\n'], ['    return x, y\n', '    z = 1\n    return x, y\n'], ['print(i)', 'time.sleep(i)'], ['async def b', 'def b']],
   },
   {
+    name: 'a helper in a cycle (a handler named `list` shadows the builtin its helpers call)',
+    text: 'import asyncio\nfrom sqlalchemy import select\nfrom sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine\n\nengine = create_async_engine("postgresql+asyncpg://bot@localhost/bot")\nasync_session = async_sessionmaker(engine)\n\n\nasync def get_reviews(tg_id):\n    async with async_session() as session:\n        return list(await session.scalars(select(Review)))\n\n\nasync def get_featured():\n    async with async_session() as session:\n        return list(await session.scalars(select(Product)))\n\n\nasync def start(tg_id):\n    reviews = await get_reviews(tg_id)\n    return reviews\n\n\nasync def list(tg_id):\n    return await asyncio.gather(get_reviews(tg_id), get_featured())\n',
+    // `start` is walked again, `get_reviews` is not: the query its call cites must not depend on that.
+    edits: [['    reviews = await get_reviews(tg_id)\n', '    reviews = await get_reviews(tg_id)\n    count = 1\n']],
+  },
+  {
+    name: 'a statement before the edit cites a helper after it',
+    text: 'import asyncpg\n\n\nclass Repo:\n    def __init__(self, conn: asyncpg.Connection):\n        self.conn = conn\n\n    async def author(self, i):\n        return await fetch_author(self.conn, i)\n\n\nx = 1\n\n\nasync def fetch_author(conn: asyncpg.Connection, i):\n    return await conn.fetchrow("SELECT 1", i)\n',
+    edits: [['x = 1\n', 'x = 1\ny = 2\n'], ['y = 2\n', '']],
+  },
+  {
     name: 'a project helper from another file',
     text: 'from app.crud import get_user\n\n\nasync def one(db, ids):\n    for i in ids:\n        await get_user(db, i)\n\n\nasync def two():\n    return 1\n',
     // The helper's query is at 10-20 in its own file: moving this file's statements must not move it.
