@@ -59,7 +59,10 @@ export function random(seed: number): () => number {
   };
 }
 
-/** An edit as typing makes them: mostly whole lines (from `statements`) and renames, sometimes a stray character. */
+/**
+ * An edit as typing makes them: mostly whole lines (from `statements`) and renames, sometimes a
+ * block of lines moved or pasted, or a stray character.
+ */
 export function randomEdit(text: string, rand: () => number, statements: readonly string[], strays: readonly string[]): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const r = rand();
@@ -79,8 +82,15 @@ export function randomEdit(text: string, rand: () => number, statements: readonl
     lines.splice(i, 1);
     return lines.join('\n');
   }
-  if (r < 0.85) {
+  if (r < 0.8) {
     lines.splice(i, 0, lines[i]);
+    return lines.join('\n');
+  }
+  if (r < 0.87) {
+    // A block of lines moved or pasted elsewhere (whole statements and members change places).
+    const block = lines.slice(i, i + 1 + Math.floor(rand() * 12));
+    if (rand() < 0.5) lines.splice(i, block.length);
+    lines.splice(Math.floor(rand() * (lines.length + 1)), 0, ...block);
     return lines.join('\n');
   }
   const at = Math.floor(rand() * (text.length + 1));
