@@ -7,7 +7,7 @@
  */
 
 // The same entities and seeded generator as the TypeScript files.
-const { prng, ENTITIES } = require('./generate');
+const { prng, ENTITIES, statementInFunction } = require('./generate');
 
 const snake = (s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
@@ -118,15 +118,7 @@ function generatePythonServiceFile(seed, targetLines) {
   return lines.join('\n');
 }
 
-/**
- * Where the latency benchmarks type code into a function: the first complete assignment inside a
- * function at or after line `from` (the typed statement goes on the next line, same indent).
- */
-function assignmentInFunction(lines, from) {
-  for (let line = from; line < lines.length; line++) {
-    if (/^( {4,})\w+ = .*[^([{,:\\]$/.test(lines[line])) return { line, indent: /^ */.exec(lines[line])[0] };
-  }
-  throw new Error('no assignment inside a function after the middle of the file');
-}
+/** A complete assignment inside a function (the typed statement goes on the next line, same indent). */
+const assignmentInFunction = (lines, from) => statementInFunction(lines, from, /^ {4,}\w+ = .*[^([{,:\\]$/);
 
 module.exports = { generatePythonServiceFile, assignmentInFunction };

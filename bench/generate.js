@@ -255,14 +255,17 @@ function generateServiceFile(seed, targetLines) {
 }
 
 /**
- * Where the latency benchmarks type code into a method: the first complete `const` declaration
- * inside a function from line `from` on (indented, ending in `;`), and its indentation.
+ * Where the latency benchmarks type code into a function: the first line at or after `from` that
+ * `pattern` matches (a complete statement inside a function), and its indentation.
  */
-function declarationInFunction(lines, from) {
+function statementInFunction(lines, from, pattern) {
   for (let line = from; line < lines.length; line++) {
-    if (/^( {4,})const \w+ = .*;$/.test(lines[line])) return { line, indent: /^ */.exec(lines[line])[0] };
+    if (pattern.test(lines[line])) return { line, indent: /^ */.exec(lines[line])[0] };
   }
-  throw new Error('no declaration inside a function after the middle of the file');
+  throw new Error(`no line like ${pattern} inside a function after the middle of the file`);
 }
 
-module.exports = { generateServiceFile, declarationInFunction, prng, ENTITIES };
+/** A complete `const` declaration inside a method (indented, ending in `;`). */
+const declarationInFunction = (lines, from) => statementInFunction(lines, from, /^ {4,}const \w+ = .*;$/);
+
+module.exports = { generateServiceFile, declarationInFunction, statementInFunction, prng, ENTITIES };

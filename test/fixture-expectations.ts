@@ -64,12 +64,22 @@ export function compare(file: string, expected: Expectation[], actual: Expectati
   return problems;
 }
 
-export function listFiles(dir: string, exts: RegExp): string[] {
+/** Fixture files under `dir` whose names match `exts`; the expected `.fixed` files too if asked. */
+export function listFiles(dir: string, exts: RegExp, withFixed = false): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(full, exts));
-    else if (exts.test(entry.name) && !/\.fixed\./.test(entry.name)) out.push(full);
+    if (entry.isDirectory()) out.push(...listFiles(full, exts, withFixed));
+    else if (exts.test(entry.name) && (withFixed || !/\.fixed\./.test(entry.name))) out.push(full);
   }
   return out.sort();
+}
+
+/** A small deterministic generator, so a failure can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }

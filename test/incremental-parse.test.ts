@@ -5,6 +5,7 @@ import { analyze, ready } from '../src/core';
 import type { Finding } from '../src/core';
 import { parsePython, usePythonIncrementalParsing } from '../src/frontends/python/parser';
 import { serialiseTree } from './python-tree-serialise';
+import { seededRandom } from './fixture-expectations';
 import { useIncrementalParsing } from '../src/frontends/typescript/parse';
 
 /**
@@ -26,15 +27,6 @@ function fixtures(dir: string, python: boolean): string[] {
     const source = python ? /\.py$/.test(e.name) : /\.(ts|tsx|js|mjs|cjs)$/.test(e.name) && !e.name.endsWith('.d.ts');
     return source && !/\.fixed\./.test(e.name) ? [p] : [];
   });
-}
-
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 /**
@@ -111,7 +103,7 @@ for (const language of ['TypeScript/JavaScript', 'Python'] as const) {
     for (const file of files) {
       it(`gives the findings of a fresh parse after each edit: ${path.relative(FIXTURES, file)}`, () => {
         const original = fs.readFileSync(file, 'utf8');
-        const next = random(file.length * 7919 + original.length);
+        const next = seededRandom(file.length * 7919 + original.length);
         // The incremental run and the fresh run use different paths, so each keeps its own tree.
         const fresh = path.join(path.dirname(file), `fresh-${path.basename(file)}`);
         incrementally(true);
@@ -137,7 +129,7 @@ describe('incremental parsing (the editor engine): Python syntax trees', () => {
   for (const file of fixtures(FIXTURES, true)) {
     it(`copies the tree of a fresh parse after each edit: ${path.relative(FIXTURES, file)}`, () => {
       const original = fs.readFileSync(file, 'utf8');
-      const next = random(file.length * 104729 + original.length);
+      const next = seededRandom(file.length * 104729 + original.length);
       const key = `${file}#tree`;
       usePythonIncrementalParsing(true);
       parsePython(original, key);

@@ -5,6 +5,7 @@ import { analyze } from '../src/core/analyze';
 import type { AnalyzeResult } from '../src/core/analyze';
 import { defaultConfig } from '../src/core/config';
 import type { ProjectIndex } from '../src/core/project';
+import { listFiles, seededRandom } from './fixture-expectations';
 
 /**
  * What the statement-reuse tests of both languages share: the editor's analysis of a text
@@ -50,15 +51,6 @@ export function checkReuse(editorMode: (on: boolean) => void, stats: ReuseStats,
   return stats.reused - before;
 }
 
-/** A small deterministic generator (the tests must fail the same way every time). */
-export function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x80000000;
-  };
-}
-
 /**
  * An edit as typing makes them: mostly whole lines (from `statements`) and renames, sometimes a
  * block of lines moved or pasted, or a stray character.
@@ -96,14 +88,6 @@ export function randomEdit(text: string, rand: () => number, statements: readonl
   const at = Math.floor(rand() * (text.length + 1));
   if (r < 0.93) return text.slice(0, at) + pick(strays) + text.slice(at);
   return text.slice(0, at) + text.slice(at + 1 + Math.floor(rand() * 10));
-}
-
-/** The fixture files under `dir` whose names `accept`s (expected `.fixed` files are fixtures too). */
-export function fixtureFiles(dir: string, accept: (name: string) => boolean): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? fixtureFiles(p, accept) : accept(e.name) ? [p] : [];
-  });
 }
 
 export interface ReuseCase {
@@ -153,13 +137,14 @@ export function reuseTests(s: ReuseSuite): void {
   }
 
   const files = () => {
-    const found = fixtureFiles(FIXTURES, (name) => s.extensions.some((e) => name.endsWith(e)) && !name.endsWith('.d.ts'));
+    // The expected `.fixed` files are code to edit too.
+    const found = listFiles(FIXTURES, new RegExp(`(${s.extensions.map((e) => e.replace('.', '\\.')).join('|')})$`), true);
     assert.ok(found.length > 50, 'the fixtures are missing');
     return found;
   };
   const randomEdits = (seed: number, edit: (text: string, rand: () => number) => string): number => {
     const before = s.stats.reused;
-    const rand = random(seed);
+    const rand = seededRandom(seed);
     for (const fixture of files()) {
       const file = `/virtual/reuse/${seed}/${path.relative(FIXTURES, fixture)}`;
       let text = fs.readFileSync(fixture, 'utf8');

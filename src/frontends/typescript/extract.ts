@@ -34,7 +34,7 @@ import {
   typeSpec,
 } from '../../core/knowledge/typescript';
 import type { Binding } from './scope';
-import { Scope } from './scope';
+import { ModuleScope, Scope } from './scope';
 import { sqlFromLiteral } from './sql-literal';
 import { getMaxDepth } from '../depth';
 import type { FactNumbering } from '../move-facts';
@@ -224,7 +224,7 @@ export class Extractor {
   private readonly elementParamTypes = new Map<ts.Node, string>();
   /** Object literals with `skip`/`offset` kept in a variable, to report when passed to a finder. */
   private readonly pagingObjects = new Map<ts.Node, ts.ObjectLiteralExpression>();
-  private readonly moduleScope = new Scope();
+  private readonly moduleScope = new ModuleScope();
   private scope: Scope = this.moduleScope;
   private fn: FunctionCtx | undefined;
   private readonly accStack: Accumulator[] = [];
@@ -359,15 +359,6 @@ export class Extractor {
       calls.some((c) => anonymous(c.localMethod?.cls)) ||
       events.some((e) => (e.k === 'class' && anonymous(e.name)) || (e.k === 'prop' && anonymous(e.cls)));
     return { functions, functionNodes: this.functionNodes.slice(base.fns), loops, calls, blocks, offsets, events, positional };
-  }
-
-  /**
-   * What visiting a top-level class does before its members, for a class whose parts are all taken
-   * over: it registers the class again, over a class of the same name declared in a function
-   * walked before it.
-   */
-  enterClass(st: ts.ClassDeclaration): void {
-    this.classInfo(st);
   }
 
   /** Takes a part's facts over at `start`, and does again what walking it did besides. */
@@ -2179,7 +2170,7 @@ function fallbackType(name: string): string | undefined {
   return undefined;
 }
 
-function bindingNames(name: ts.BindingName): ts.Identifier[] {
+export function bindingNames(name: ts.BindingName): ts.Identifier[] {
   if (ts.isIdentifier(name)) return [name];
   const out: ts.Identifier[] = [];
   for (const el of name.elements) if (!ts.isOmittedExpression(el)) out.push(...bindingNames(el.name));

@@ -39,14 +39,10 @@ export class Scope {
   // Created on first declaration: most blocks declare nothing.
   private names: Map<string, Binding> | undefined;
 
-  /** Told of every declaration (the module scope's, while statement reuse records a walk). */
-  onDeclare?: (name: string, binding: Binding) => void;
-
   constructor(readonly parent?: Scope) {}
 
   declare(name: string, binding: Binding): void {
     (this.names ??= new Map()).set(name, binding);
-    this.onDeclare?.(name, binding);
   }
 
   lookup(name: string): Binding | undefined {
@@ -55,5 +51,15 @@ export class Scope {
       if (b) return b;
     }
     return undefined;
+  }
+}
+
+/** A module scope that tells of each declaration (statement reuse records what a walk declares). */
+export class ModuleScope extends Scope {
+  onDeclare?: (name: string, binding: Binding) => void;
+
+  override declare(name: string, binding: Binding): void {
+    super.declare(name, binding);
+    this.onDeclare?.(name, binding);
   }
 }

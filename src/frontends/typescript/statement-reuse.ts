@@ -3,7 +3,7 @@ import type { Config } from '../../core/config';
 import type { FileFacts, Language } from '../../core/model';
 import type { ProjectIndex } from '../../core/project';
 import type { UnitRecord } from './extract';
-import { Extractor } from './extract';
+import { bindingNames, Extractor } from './extract';
 import { parseDiagnostics } from './parse';
 import { intersects, wordsIn } from '../statement-words';
 
@@ -137,16 +137,18 @@ function run(ex: Extractor, sf: ts.SourceFile, config: Config, project: ProjectI
   const statements: StatementState[] = [];
   stmts.forEach((st, i) => {
     const before = oldOf[i] >= 0 ? old[oldOf[i]] : undefined;
-    if (before && !walk[i] && before.parts.every((p) => !p.record.positional)) {
-      if (ts.isClassDeclaration(st)) ex.enterClass(st);
+    const namedClass = ts.isClassDeclaration(st) && st.name !== undefined;
+    // A class is always entered, as the whole walk visits it (which registers it again, over a
+    // class of its name declared in a function walked before): its members are taken over below.
+    if (before && !walk[i] && !namedClass && before.parts.every((p) => !p.record.positional)) {
       for (const p of before.parts) ex.adopt(p.record, p.anchor.getStart(sf));
       reuseStats.reused += before.parts.length;
       statements.push(before);
       return;
     }
     const state: StatementState = { node: st, parts: [], words: words[i], binds: binds[i] };
-    if (ts.isClassDeclaration(st) && st.name) {
-      const name = st.name.text;
+    if (namedClass) {
+      const name = st.name!.text;
       const shape = before?.cls?.shape ?? shapeOf(st, sf);
       const from = before ?? removedClasses.get(name);
       const usableClass = from?.cls && from.cls.name === name && from.cls.shape === shape && !intersects(from.cls.shapeWords, changed) ? from : undefined;
@@ -208,10 +210,6 @@ function shapeWordsOf(shape: string, name: string): Set<string> {
 /** The names a top-level statement declares at module level. */
 function bindsOf(st: ts.Statement): Set<string> {
   const out = new Set<string>();
-  const addBinding = (name: ts.BindingName): void => {
-    if (ts.isIdentifier(name)) out.add(name.text);
-    else for (const el of name.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name);
-  };
   if (ts.isImportDeclaration(st)) {
     const clause = st.importClause;
     if (clause?.name) out.add(clause.name.text);
@@ -219,7 +217,7 @@ function bindsOf(st: ts.Statement): Set<string> {
     if (nb && ts.isNamespaceImport(nb)) out.add(nb.name.text);
     else if (nb) for (const el of nb.elements) out.add(el.name.text);
   } else if (ts.isVariableStatement(st)) {
-    for (const d of st.declarationList.declarations) addBinding(d.name);
+    for (const d of st.declarationList.declarations) for (const id of bindingNames(d.name)) out.add(id.text);
   } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isImportEqualsDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) {
     out.add(st.name.text);
   } else if (ts.isModuleDeclaration(st) && ts.isIdentifier(st.name)) {

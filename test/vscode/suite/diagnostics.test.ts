@@ -103,54 +103,52 @@ describe('diagnostics in a real VS Code', () => {
   });
 
   /**
-   * Edits of an open file, each followed by waiting for exactly the findings of a whole project
-   * analysis of the new text. The editor walks only the statements and class members an edit may
-   * have changed (statement-reuse.ts): a helper that starts blocking must still show up at its
-   * caller, a statement the edit never touched.
+   * Typing in an open file, each edit followed by waiting for exactly the findings of a whole
+   * project analysis of the new text. The editor walks only the statements and class members an
+   * edit may have changed (statement-reuse.ts): a helper that starts blocking must still show up
+   * at its caller, a statement the edit never touched. Each `[find, replace]` is a whole line.
    */
-  async function typing(rel: string) {
-    const editor = await open(rel);
-    const doc = editor.document;
-    const step = async (what: string, edit: (b: vscode.TextEditorEdit) => void) => {
-      assert.ok(await editor.edit(edit), `${what}: the edit applies`);
-      const want = await expectedWith(rel, doc);
-      return diagnosticsWhere(doc.uri, what, (d) => JSON.stringify(d.map((x) => key(ruleOf(x), x.range)).sort()) === JSON.stringify(want));
-    };
-    const end = () => doc.lineAt(doc.lineCount - 1).range.end;
-    const lineOf = (text: string) => doc.lineAt(doc.getText().split('\n').findIndex((l) => l === text));
-    const reportedAt = (got: vscode.Diagnostic[], text: string) => got.find((d) => ruleOf(d) === 'blocking-call-in-async' && doc.lineAt(d.range.start.line).text.trim() === text);
-    return { step, end, lineOf, reportedAt };
+  const TYPING = [
+    {
+      language: 'Python',
+      rel: 'fastapi-service/app/main.py',
+      appended: '\n\ndef audit():\n    return 1\n\n\n@app.get("/audit")\nasync def audit_route():\n    audit()\n    return {}\n',
+      blocks: ['    return 1', '    time.sleep(1)'],
+      caller: 'audit()',
+      typedBefore: ['    time.sleep(0.1)', '    started = time.monotonic()'],
+      renamed: ['def audit():', 'def audit_old():'],
+    },
+    {
+      language: 'TypeScript',
+      rel: 'node-service/src/routes/orders.ts',
+      appended: "\nfunction audit() {\n  return 1;\n}\n\nrouter.get('/audit', async (req, res) => {\n  audit();\n  res.json({});\n});\n",
+      blocks: ['  return 1;', "  return fs.readFileSync('audit.log');"],
+      caller: 'audit();',
+      typedBefore: ['  res.json(rows);', '  const started = Date.now();'],
+      renamed: ['function audit() {', 'function auditOld() {'],
+    },
+  ];
+
+  for (const t of TYPING) {
+    it(`${t.language} as you type: after each edit, exactly what a whole analysis of the text reports`, async () => {
+      const editor = await open(t.rel);
+      const doc = editor.document;
+      const step = async (what: string, edit: (b: vscode.TextEditorEdit) => void) => {
+        assert.ok(await editor.edit(edit), `${what}: the edit applies`);
+        const want = await expectedWith(t.rel, doc);
+        return diagnosticsWhere(doc.uri, what, (d) => JSON.stringify(d.map((x) => key(ruleOf(x), x.range)).sort()) === JSON.stringify(want));
+      };
+      const lineOf = (text: string) => doc.lineAt(doc.getText().split('\n').findIndex((l) => l === text));
+      try {
+        await step('a helper and a route calling it', (b) => b.insert(doc.lineAt(doc.lineCount - 1).range.end, t.appended));
+        const got = await step('the helper starts blocking', (b) => b.replace(lineOf(t.blocks[0]).range, t.blocks[1]));
+        const call = got.find((d) => ruleOf(d) === 'blocking-call-in-async' && doc.lineAt(d.range.start.line).text.trim() === t.caller);
+        assert.ok(call, `the blocking helper is reported at the caller: ${got.map((d) => d.message).join(' | ')}`);
+        await step('a line typed into another function', (b) => b.insert(lineOf(t.typedBefore[0]).range.start, `${t.typedBefore[1]}\n`));
+        await step('the helper renamed: the caller no longer finds it', (b) => b.replace(lineOf(t.renamed[0]).range, t.renamed[1]));
+      } finally {
+        await restore(t.rel);
+      }
+    });
   }
-
-  it('Python as you type: after each edit, exactly what a whole analysis of the text reports', async () => {
-    const rel = 'fastapi-service/app/main.py';
-    const { step, end, lineOf, reportedAt } = await typing(rel);
-    try {
-      await step('a helper and an async route calling it', (b) =>
-        b.insert(end(), '\n\ndef audit():\n    return 1\n\n\n@app.get("/audit")\nasync def audit_route():\n    audit()\n    return {}\n'),
-      );
-      const got = await step('the helper starts blocking', (b) => b.replace(lineOf('    return 1').range, '    time.sleep(1)'));
-      assert.ok(reportedAt(got, 'audit()'), `the blocking helper is reported at the caller: ${got.map((d) => d.message).join(' | ')}`);
-      await step('a line typed into another function', (b) => b.insert(lineOf('    time.sleep(0.1)').range.start, '    started = time.monotonic()\n'));
-      await step('the helper renamed: the caller no longer finds it', (b) => b.replace(lineOf('def audit():').range, 'def audit_old():'));
-    } finally {
-      await restore(rel);
-    }
-  });
-
-  it('TypeScript as you type: after each edit, exactly what a whole analysis of the text reports', async () => {
-    const rel = 'node-service/src/routes/orders.ts';
-    const { step, end, lineOf, reportedAt } = await typing(rel);
-    try {
-      await step('a helper and a route calling it', (b) =>
-        b.insert(end(), "\nfunction audit() {\n  return 1;\n}\n\nrouter.get('/audit', async (req, res) => {\n  audit();\n  res.json({});\n});\n"),
-      );
-      const got = await step('the helper starts blocking', (b) => b.replace(lineOf('  return 1;').range, "  return fs.readFileSync('audit.log');"));
-      assert.ok(reportedAt(got, 'audit();'), `the blocking helper is reported at the caller: ${got.map((d) => d.message).join(' | ')}`);
-      await step('a line typed into another handler', (b) => b.insert(lineOf('  res.json(rows);').range.start, '  const started = Date.now();\n'));
-      await step('the helper renamed: the caller no longer finds it', (b) => b.replace(lineOf('function audit() {').range, 'function auditOld() {'));
-    } finally {
-      await restore(rel);
-    }
-  });
 });
