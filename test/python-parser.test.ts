@@ -1,11 +1,12 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { decodePython, encodePython, initPythonParser, parsePython, recycleTree, usePythonIncrementalParsing, usesMemoryReader, usesRawCursor } from '../src/frontends/python/parser';
 import type { ParsedPython } from '../src/frontends/python/parser';
 import type { PyNode } from '../src/frontends/python/tree';
-import { dropPrefetched, prefetchTrees, takePrefetched } from '../src/frontends/python/prefetch';
+import * as prefetch from '../src/frontends/python/prefetch';
+import { dropPrefetched, prefetchTrees, takePrefetched, warmUpParseAhead } from '../src/frontends/python/prefetch';
 import { serialise, serialiseTree } from './python-tree-serialise';
 
 /**
@@ -174,6 +175,38 @@ describe('Python parser tree copy', function () {
     });
     assert.ok(fromWorker > 0, 'some trees came from the worker');
     assert.strictEqual(takePrefetched('/project/elsewhere.py', 'x = 1'), undefined, 'not prefetched');
+  });
+
+  it('takes over a parse-ahead thread started before the files were read, in the order set later', () => {
+    const files = fixtureTexts().map((text, i) => ({ file: `/project/w${i}.py`, text }));
+    const direct = serialise(files.map((f) => f.text));
+    const before = prefetch.parseThreadsStarted;
+    warmUpParseAhead(files.length);
+    assert.strictEqual(prefetch.parseThreadsStarted, before + 1, 'the thread starts at once');
+    // Let it load the parser while "the files are read".
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+    const setOrder = prefetchTrees(files, true);
+    assert.strictEqual(prefetch.parseThreadsStarted, before + 1, 'no second thread');
+    assert.ok(setOrder, 'ordered parsing ahead is offered');
+    const order = files.map((_, i) => files.length - 1 - i);
+    setOrder(order);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
+    let fromWorker = 0;
+    for (const i of order) {
+      const parsed = takePrefetched(files[i].file, files[i].text);
+      if (!parsed) continue;
+      fromWorker++;
+      assert.strictEqual(serialiseTree(parsed), direct[i], `tree ${i} differs`);
+    }
+    assert.ok(fromWorker > files.length / 2, `${fromWorker} of ${files.length} trees came from the warmed-up thread`);
+  });
+
+  it('lets the process exit when a warmed-up parse-ahead thread is never used', () => {
+    const script = `require(${JSON.stringify(require.resolve('../src/frontends/python/prefetch'))}).warmUpParseAhead(100); console.log('started');`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.strictEqual(r.error, undefined, 'exited by itself');
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.strictEqual(r.stdout.trim(), 'started');
   });
 });
 

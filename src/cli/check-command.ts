@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import picomatch from 'picomatch';
-import { ready } from '../core/analyze';
+import { ready, warmUp } from '../core/analyze';
 import type { Config } from '../core/config';
 import type { ConfigFileProblem, LoadedConfig } from '../core/config-files';
 import { ConfigResolver, isIgnoredByConfig, loadConfigFile, matchesPathOrParent } from '../core/config-files';
@@ -138,6 +138,9 @@ export async function runCheck(argv: readonly string[], io: CliIO): Promise<numb
     ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
     message: p.message,
   }));
+
+  // Threads that the analysis will need start while the files are read.
+  warmUp(kept.map((k) => k.file));
 
   // Read the files; binary and unreadable ones are noted and skipped.
   const configs: Config[] = [];

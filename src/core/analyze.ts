@@ -8,6 +8,7 @@ import { emptySummary } from './project';
 import type { Rule } from './rule';
 import { isSuppressed, parseSuppressions } from './suppress';
 import { frontendFor, initFrontends } from '../frontends';
+import type { Frontend } from '../frontends';
 import { isStackOverflow, runWithDeepStack } from './deep-stack';
 import { linkFactsSafely } from './link';
 import type { FixSyntax } from './fix-syntax';
@@ -60,6 +61,20 @@ export const SUPPORTED_EXTENSIONS = Object.keys(EXTENSIONS);
 /** Loads asynchronous front-ends (the Python wasm parser). Safe to call many times. */
 export function ready(): Promise<void> {
   return initFrontends();
+}
+
+/**
+ * A project analysis of `files` is coming (their texts are still to be read): each front-end is told
+ * how many are its own, to start what takes long to start (see `Frontend.warmUp`).
+ */
+export function warmUp(files: readonly string[]): void {
+  const counts = new Map<Frontend, number>();
+  for (const file of files) {
+    const language = languageForFile(file);
+    const frontend = language ? frontendFor(language) : undefined;
+    if (frontend?.warmUp) counts.set(frontend, (counts.get(frontend) ?? 0) + 1);
+  }
+  for (const [frontend, count] of counts) frontend.warmUp?.(count);
 }
 
 /** Pass 1 of a project analysis: what this file exports. Never throws. */

@@ -42,6 +42,11 @@ export interface Frontend {
    * the order given or, with `ordered`, in the order passed later to the function returned.
    */
   prefetch?(files: readonly { file: string; text: string }[], ordered?: boolean): ((indices: readonly number[]) => void) | undefined;
+  /**
+   * A project analysis of about this many of its files is coming (their texts are still being
+   * read): start what takes long to start (Python: the parse-ahead thread) so `prefetch` finds it ready.
+   */
+  warmUp?(fileCount: number): void;
 }
 
 /** The project look-ups an analysis made, with their answers. */

@@ -8,7 +8,7 @@ import { importedModules } from './imports';
 import { initPythonParser, parserProblem, pythonIncrementalParsing } from './parser';
 import { forgetStatements, reusingFacts, wholeWalk } from './statement-reuse';
 import { buildSummary } from './summary';
-import { prefetchTrees } from './prefetch';
+import { prefetchTrees, warmUpParseAhead } from './prefetch';
 import { isStackOverflow } from '../../core/deep-stack';
 import { pythonFixSyntax } from './fix-syntax';
 import { textSyntax } from '../../core/fix-syntax';
@@ -24,6 +24,7 @@ export const pythonFrontend: Frontend = {
   prefetch(files, ordered) {
     return prefetchTrees([...files], ordered);
   },
+  warmUp: warmUpParseAhead,
   summarize(file: string, text: string, _language: Language, config: Config, project?: ProjectIndex): FileSummary {
     try {
       const a = analyseFile(file, text, config, project);

@@ -28,14 +28,18 @@ export interface ParsedMessage {
   tree?: EncodedTree;
 }
 
-const { files, port, signal, order: orderBuffer } = workerData as ParseWorkerData;
-const sent = new Int32Array(signal);
-const order = new Int32Array(orderBuffer);
-
 /** Waits for the order; without it for this long, the files are parsed as given. */
 const ORDER_WAIT_MS = 10_000;
 
-void initPythonParser().then(() => {
+// Started ahead (`warmUpParseAhead`), the thread loads the parser while the files are still being
+// found and read, and gets them in a message.
+const parserReady = initPythonParser();
+if (workerData) void parserReady.then(() => parseAll(workerData as ParseWorkerData));
+else parentPort?.once('message', (data: ParseWorkerData) => void parserReady.then(() => parseAll(data)));
+
+function parseAll({ files, port, signal, order: orderBuffer }: ParseWorkerData): void {
+  const sent = new Int32Array(signal);
+  const order = new Int32Array(orderBuffer);
   if (Atomics.load(order, 0) === 0) Atomics.wait(order, 0, 0, ORDER_WAIT_MS);
   const ordered = Atomics.load(order, 0) === 1;
   for (let p = 0; p < files.length; p++) {
@@ -57,4 +61,4 @@ void initPythonParser().then(() => {
   }
   port.close();
   parentPort?.close();
-});
+}

@@ -54,7 +54,10 @@ class Prefetch {
     if (!ordered) this.order[0] = 1;
     this.port = port1;
     const data: ParseWorkerData = { files, port: port2, signal, order: orderBuffer };
-    this.worker = new Worker(script, { workerData: data, transferList: [port2] });
+    const started = takeWarmWorker(script);
+    if (started) started.postMessage(data, [port2]);
+    if (!started) parseThreadsStarted++;
+    this.worker = started ?? new Worker(script, { workerData: data, transferList: [port2] });
     // Neither keeps the process alive: what is not taken is not needed.
     this.worker.unref();
     this.port.unref();
@@ -164,6 +167,54 @@ class Prefetch {
 
 let current: Prefetch | undefined;
 
+/** Parse-ahead threads started so far (tests: a warmed-up thread is taken over, not doubled). */
+export let parseThreadsStarted = 0;
+
+/** A parse-ahead thread started before its files were known (see `warmUpParseAhead`). */
+let warm: { worker: Worker; script: string; failed: boolean } | undefined;
+
+/** Whether parsing ahead can help: see `prefetchTrees`. */
+function parseAheadScript(fileCount: number): string | undefined {
+  if (process.env.PERFLENS_PARSE_AHEAD === '0' || !isMainThread || os.availableParallelism() < 2 || fileCount < 8) return undefined;
+  const script = path.join(__dirname, 'parse-worker.js');
+  return fs.existsSync(script) ? script : undefined;
+}
+
+/**
+ * A project analysis of about `fileCount` Python files is coming: the parse-ahead thread starts now,
+ * so that it loads (~0.3 s: Node, the parser's wasm) while the files are being read and ordered
+ * rather than while the analysis is waiting for its first trees. It waits for `prefetchTrees`; if
+ * that never comes it holds nothing up (the process exits without it).
+ */
+export function warmUpParseAhead(fileCount: number): void {
+  if (warm) return;
+  const script = parseAheadScript(fileCount);
+  if (!script) return;
+  try {
+    const worker = new Worker(script);
+    parseThreadsStarted++;
+    worker.unref();
+    const w = { worker, script, failed: false };
+    worker.on('error', () => (w.failed = true));
+    worker.on('exit', () => (w.failed = true));
+    warm = w;
+  } catch {
+    warm = undefined;
+  }
+}
+
+/** The warmed-up thread, if there is a healthy one for `script` (it is handed over once). */
+function takeWarmWorker(script: string): Worker | undefined {
+  const w = warm;
+  warm = undefined;
+  if (!w) return undefined;
+  if (w.failed || w.script !== script) {
+    void w.worker.terminate();
+    return undefined;
+  }
+  return w.worker;
+}
+
 /**
  * Starts parsing `files` on a worker thread, when that can help: on the main thread of a machine
  * with more than one core (worker threads of a pool already share the cores), with the worker's
@@ -174,9 +225,8 @@ let current: Prefetch | undefined;
 export function prefetchTrees(files: { file: string; text: string }[], ordered = false): ((indices: readonly number[]) => void) | undefined {
   current?.stop();
   current = undefined;
-  if (process.env.PERFLENS_PARSE_AHEAD === '0' || !isMainThread || os.availableParallelism() < 2 || files.length < 8) return undefined;
-  const script = path.join(__dirname, 'parse-worker.js');
-  if (!fs.existsSync(script)) return undefined;
+  const script = parseAheadScript(files.length);
+  if (!script) return undefined;
   try {
     const p = new Prefetch(files, script, ordered);
     current = p;
