@@ -5,7 +5,7 @@ import { analyzeProject, defaultConfig, ready } from '../src/core';
 import type { Finding } from '../src/core';
 import { importedModules } from '../src/frontends/python/imports';
 import { poisonRecycledNodes } from '../src/frontends/python/parser';
-import { normalize } from '../src/core/project-index';
+import { normalize, PythonModulePaths } from '../src/core/project-index';
 import { makeProject, parseJson, removeProject, runCli } from './cli-helpers';
 
 /**
@@ -178,6 +178,36 @@ describe('cli: Python in import order, with worker threads', function () {
 });
 
 describe('project paths', () => {
+  it('resolves absolute module names from folders that are not packages only', () => {
+    const paths = new PythonModulePaths([
+      '/repo/app/__init__.py',
+      '/repo/app/crud/__init__.py',
+      '/repo/app/crud/user.py',
+      '/repo/app/serializers/__init__.py',
+      '/repo/app/serializers/json.py',
+      '/repo/src/svc/__init__.py',
+      '/repo/src/svc/jobs.py',
+      '/repo/scripts/tool.py',
+      '/repo/ns/part/mod.py',
+    ]);
+    const from = '/repo/app/main.py';
+    // From the project's root, a source folder, or a plain folder of scripts.
+    assert.strictEqual(paths.resolve(from, 'app.crud.user'), '/repo/app/crud/user.py');
+    assert.strictEqual(paths.resolve(from, 'app.crud'), '/repo/app/crud/__init__.py');
+    assert.strictEqual(paths.resolve(from, 'svc.jobs'), '/repo/src/svc/jobs.py');
+    assert.strictEqual(paths.resolve(from, 'tool'), '/repo/scripts/tool.py');
+    // Namespace packages (no `__init__.py`) may be roots themselves: kept.
+    assert.strictEqual(paths.resolve(from, 'part.mod'), '/repo/ns/part/mod.py');
+    assert.strictEqual(paths.resolve(from, 'mod'), '/repo/ns/part/mod.py');
+    // Inside a package a name is not importable on its own: `json` is the standard library's.
+    assert.strictEqual(paths.resolve(from, 'json'), undefined);
+    assert.strictEqual(paths.resolve(from, 'crud.user'), undefined);
+    assert.strictEqual(paths.resolve(from, 'user'), undefined);
+    // Relative imports are unchanged.
+    assert.strictEqual(paths.resolve('/repo/app/serializers/__init__.py', '.json'), '/repo/app/serializers/json.py');
+  });
+
+
   it('normalises paths as path.normalize does (with forward slashes), skipping it for normal ones', () => {
     const cases = ['/a/b/c.py', 'a/b', './a', 'a/./b', 'a/../b', '/a//b', 'a\\b', '/a/b/', '.', '..', '/', '', 'a/..', '/a/b/.', 'x.py', '/a/.hidden/b.py', '/a/..b/c.py', '/a/b../c', 'a/b/..', '../../x/y.py'];
     for (const c of cases) assert.strictEqual(normalize(c), path.normalize(c).replace(/\\/g, '/'), JSON.stringify(c));

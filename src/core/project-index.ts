@@ -86,8 +86,9 @@ export class SummaryIndex implements ProjectIndex {
 
 /**
  * Python module names to files, over the project's paths: relative specifiers (`.crud`, `..models`)
- * from the importing file's folder, absolute dotted names (`app.crud.user`) by path suffix, where a
- * suffix two files share names neither (ambiguous). Paths are normalised.
+ * from the importing file's folder, absolute dotted names (`app.crud.user`) by path suffix starting
+ * at a folder that is not a package (the project's import roots are not known: any such folder may
+ * be one), where a suffix two files share names neither (ambiguous). Paths are normalised.
  */
 export class PythonModulePaths {
   private readonly files: Set<string>;
@@ -141,9 +142,11 @@ export class PythonModulePaths {
     for (const file of this.files) {
       let stem = file.endsWith('.py') ? file.slice(0, -3) : file;
       if (stem === '__init__' || stem.endsWith('/__init__')) stem = stem.slice(0, Math.max(stem.length - 9, 0));
-      // Every tail of the path from a slash on (`b`, `a/b`, `/a/b`), sliced rather than re-joined.
+      // Every tail of the path from a slash on (`b`, `a/b`, `/a/b`), sliced rather than re-joined,
+      // that starts outside a package: Python 3 imports `json` as the top-level module, never as
+      // `django/core/serializers/json.py` (whose folder has an `__init__.py`).
       for (let pos = stem.lastIndexOf('/'); ; pos = stem.lastIndexOf('/', pos - 1)) {
-        add(stem.slice(pos + 1), file);
+        if (pos <= 0 || !this.files.has(`${stem.slice(0, pos)}/__init__.py`)) add(stem.slice(pos + 1), file);
         if (pos <= 0) {
           if (pos === 0) add(stem, file);
           break;
