@@ -2,9 +2,7 @@ import * as assert from 'assert';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodePython, encodePython, initPythonParser, parsePython, recycleTree, usePythonIncrementalParsing, usesMemoryReader, usesRawCursor } from '../src/frontends/python/parser';
-import type { ParsedPython } from '../src/frontends/python/parser';
-import type { PyNode } from '../src/frontends/python/tree';
+import { decodePython, encodePython, initPythonParser, usesMemoryReader, usesRawCursor } from '../src/frontends/python/parser';
 import * as prefetch from '../src/frontends/python/prefetch';
 import { dropPrefetched, prefetchTrees, takePrefetched, warmUpParseAhead } from '../src/frontends/python/prefetch';
 import { serialise, serialiseTree } from './python-tree-serialise';
@@ -104,48 +102,6 @@ describe('Python parser tree copy', function () {
       assert.ok(decoded, 'decoded');
       assert.strictEqual(serialiseTree(decoded), direct[i], `tree ${i} differs`);
     });
-  });
-
-  it('builds the same trees into the nodes of recycled ones, and never recycles the editor’s kept copy', () => {
-    const texts = [...SAMPLES, ...fixtureTexts()];
-    const direct = serialise(texts);
-    const nodesOf = (root: PyNode): PyNode[] => {
-      const out: PyNode[] = [];
-      const stack = [root];
-      while (stack.length) {
-        const n = stack.pop()!;
-        out.push(n);
-        stack.push(...n.children);
-      }
-      return out;
-    };
-    // Each tree is decoded into the nodes of the one before it (other shapes, other sizes).
-    let previous: ParsedPython | undefined;
-    let reused = 0;
-    texts.forEach((text, i) => {
-      const old = new Set(previous ? nodesOf(previous.root) : []);
-      if (previous) {
-        recycleTree(previous);
-        // Recycling twice must not hand the same nodes out twice.
-        recycleTree(previous);
-      }
-      const decoded = decodePython(encodePython(text)!)!;
-      assert.strictEqual(serialiseTree(decoded), direct[i], `tree ${i} differs`);
-      const nodes = nodesOf(decoded.root);
-      assert.strictEqual(new Set(nodes).size, nodes.length, `tree ${i}: a node appears twice`);
-      reused += nodes.filter((n) => old.has(n)).length;
-      previous = decoded;
-    });
-    assert.ok(reused > 1000, `${reused} nodes reused`);
-    // The editor's copy, kept for the next incremental parse, is not recycled.
-    usePythonIncrementalParsing(true);
-    try {
-      const kept = parsePython(SAMPLES[2], '/editor/kept.py')!;
-      recycleTree(kept);
-      assert.strictEqual(serialiseTree(kept), direct[2]);
-    } finally {
-      usePythonIncrementalParsing(false);
-    }
   });
 
   it('hands out trees parsed ahead on a worker thread, and only for the text that was parsed', () => {

@@ -2,7 +2,7 @@ import type { Config } from '../../core/config';
 import type { FunctionSummary, Language } from '../../core/model';
 import type { FileSummary, ProjectIndex } from '../../core/project';
 import { CallAnalyzer } from './effects';
-import { parsePython, recycleTree } from './parser';
+import { parsePython } from './parser';
 import { dropPrefetched, takePrefetched } from './prefetch';
 import type { ParsedPython } from './parser';
 import { Resolver } from './resolve';
@@ -85,8 +85,6 @@ export function releaseAnalysis(file: string): RecordingProject | undefined {
   if (!hit) return undefined;
   cache.delete(file);
   cached -= hit.text.length;
-  // Nothing else holds the tree: findings, summaries and look-up records are plain data.
-  recycleTree(hit.parsed);
   return hit.lookups;
 }
 

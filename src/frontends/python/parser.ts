@@ -188,19 +188,9 @@ export function parserProblem(): string | undefined {
 const NO_CHILDREN: PyNode[] = [null as unknown as PyNode];
 NO_CHILDREN.length = 0;
 
-/** A childless node: a recycled one refilled when there is one (see `recycleTree`), else a new one. */
+/** A childless node. */
 function newNode(type: string, named: boolean, start: number, end: number, field: string | null, parent: PyNode | null, missing: boolean): PyNode {
-  const n = spareCount > 0 ? spare[--spareCount] : undefined;
-  if (n === undefined) return { type, named, start, end, field, children: NO_CHILDREN, parent, missing };
-  n.type = type;
-  n.named = named;
-  n.start = start;
-  n.end = end;
-  n.field = field;
-  n.children = NO_CHILDREN;
-  n.parent = parent;
-  n.missing = missing;
-  return n;
+  return { type, named, start, end, field, children: NO_CHILDREN, parent, missing };
 }
 
 export interface ParsedPython {
@@ -209,11 +199,6 @@ export interface ParsedPython {
   hasError: boolean;
   /** Offset of the first ERROR or MISSING node, when there is one. */
   errorOffset?: number;
-  /**
-   * Nothing but its holder has it (it is not the editor's copy kept for incremental parsing): its
-   * nodes may be recycled when that holder is done with it (see `recycleTree`).
-   */
-  recyclable?: boolean;
 }
 
 /**
@@ -279,8 +264,6 @@ export function parsePython(text: string, file?: string): ParsedPython | undefin
   if (incremental && file !== undefined) {
     const kept = keptTrees.get(file);
     if (kept?.text === text && !parsed.hasError) kept.copy = parsed.root;
-  } else {
-    parsed.recyclable = true;
   }
   return parsed;
 }
@@ -628,68 +611,7 @@ export function decodePython(encoded: EncodedTree): ParsedPython | undefined {
     while (stack.length > 1 && remaining[remaining.length - 1] === 0) close();
   }
   while (stack.length) close();
-  return { root, hasError: encoded.hasError, errorOffset: encoded.errorOffset, recyclable: true };
-}
-
-/**
- * Nodes of trees that a project analysis is done with, for the next trees to reuse. The trees of
- * a large import cycle stay alive across many collections and are copied into the old generation;
- * refilling those nodes instead of allocating new ones keeps the old generation from growing with
- * dead trees (each new page of it costs a page fault) and the young one from filling so fast.
- */
-let spare: PyNode[] = [];
-/** Nodes in `spare` (its first ones): it is made at full size once, not grown node by node. */
-let spareCount = 0;
-const SPARE_MAX = 1_000_000;
-let emptyingScheduled = false;
-/** Tests: recycled nodes are poisoned and never reused, so any later use of one shows. */
-let poisonRecycled = false;
-let poisoned = 0;
-
-/** Turns poisoning on or off; returns how many nodes were poisoned so far. */
-export function poisonRecycledNodes(on: boolean): number {
-  poisonRecycled = on;
-  return poisoned;
-}
-
-/**
- * Gives a tree's nodes to the next trees made (decoded or copied), if it is `recyclable`. The
- * caller guarantees nothing holds the tree or any of its nodes any more: they are overwritten.
- */
-export function recycleTree(parsed: ParsedPython): void {
-  if (!parsed.recyclable) return;
-  parsed.recyclable = false;
-  if (!emptyingScheduled) {
-    // A project analysis runs without yielding: the nodes are kept until it ends, not after.
-    emptyingScheduled = true;
-    setImmediate(() => {
-      spare = [];
-      spareCount = 0;
-      emptyingScheduled = false;
-    }).unref();
-  }
-  if (poisonRecycled) {
-    const stack: PyNode[] = [parsed.root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      for (let i = 0; i < n.children.length; i++) stack.push(n.children[i]);
-      poisoned++;
-      n.type = n.field = 'recycled';
-      n.start = n.end = -1;
-      n.children = [];
-    }
-    return;
-  }
-  // The pool is the walk's queue. Recycled nodes keep their links until refilled: they point only
-  // at each other (or, past SPARE_MAX, at the rest of the tree until the pool empties).
-  if (spareCount >= SPARE_MAX) return;
-  if (spare.length === 0) spare = new Array<PyNode>(SPARE_MAX);
-  let next = spareCount;
-  spare[spareCount++] = parsed.root;
-  while (next < spareCount) {
-    const cs = spare[next++].children;
-    for (let i = 0; i < cs.length && spareCount < SPARE_MAX; i++) spare[spareCount++] = cs[i];
-  }
+  return { root, hasError: encoded.hasError, errorOffset: encoded.errorOffset };
 }
 
 /** `copyTree`, writing numbers instead of nodes (the same walk and the same choices). */
