@@ -152,37 +152,61 @@ function answerText(found: object | undefined): string {
 }
 
 export class RecordingProject implements ProjectIndex {
-  private readonly answers = new Map<string, string>();
+  /** Module look-ups by importing file, then specifier (and language, when not Python). */
+  private readonly modules = new Map<string, Map<string, Answer<FileSummary>>>();
+  private readonly classes = new Map<string, Answer<Record<string, FunctionSummary>>>();
 
   constructor(private inner: ProjectIndex | undefined) {}
 
   /** After `stillValid(project)`: the recorded answers are the same from `project`, so it can answer the rest. */
   rebase(project: ProjectIndex | undefined): void {
     this.inner = project;
+    // Equal as JSON, but the objects are `project`'s now (an analysis may tell summaries apart by identity).
+    for (const byName of this.modules.values()) for (const answer of byName.values()) answer.fresh = false;
+    for (const answer of this.classes.values()) answer.fresh = false;
   }
 
+  // An analysis asks the same question many times (every name imported from a module): the index
+  // does not change while it runs, so the first answer stands.
   resolveModule(fromFile: string, specifier: string, language: Language): FileSummary | undefined {
+    let byName = this.modules.get(fromFile);
+    if (!byName) this.modules.set(fromFile, (byName = new Map()));
+    const key = language === 'python' ? specifier : `${specifier}\0${language}`;
+    const known = byName.get(key);
+    if (known?.fresh) return known.found;
     const found = this.inner?.resolveModule(fromFile, specifier, language);
-    this.answers.set(`m\0${fromFile}\0${specifier}\0${language}`, answerText(found));
+    byName.set(key, { found, text: answerText(found), fresh: true });
     return found;
   }
 
   findClass(name: string): Record<string, FunctionSummary> | undefined {
+    const known = this.classes.get(name);
+    if (known?.fresh) return known.found;
     const found = this.inner?.findClass(name);
-    this.answers.set(`c\0${name}`, answerText(found));
+    this.classes.set(name, { found, text: answerText(found), fresh: true });
     return found;
   }
 
   /** The same questions get the same answers from `project` (no project: only if none was used). */
   stillValid(project: ProjectIndex | undefined): boolean {
     if (!this.inner || !project) return !this.inner && !project;
-    for (const [key, answer] of this.answers) {
-      const [kind, a, b, c] = key.split('\0');
-      const now = kind === 'm' ? project.resolveModule(a, b, c as Language) : project.findClass(a);
-      if (answerText(now) !== answer) return false;
+    for (const [fromFile, byName] of this.modules) {
+      for (const [key, answer] of byName) {
+        const nul = key.indexOf('\0');
+        const now = nul === -1 ? project.resolveModule(fromFile, key, 'python') : project.resolveModule(fromFile, key.slice(0, nul), key.slice(nul + 1) as Language);
+        if (answerText(now) !== answer.text) return false;
+      }
     }
+    for (const [name, answer] of this.classes) if (answerText(project.findClass(name)) !== answer.text) return false;
     return true;
   }
+}
+
+/** A recorded answer: the JSON compared later, and the object while it comes from the current project. */
+interface Answer<T> {
+  found: T | undefined;
+  text: string;
+  fresh: boolean;
 }
 
 /** 1-based line of an offset, for notes. */
