@@ -135,6 +135,8 @@ export function checkFacts(facts: FileFacts, config: Config, fixes = true): Anal
       notes.push(`${facts.file}: internal error in rule ${rule.id}, its findings are missing (${describe(err)})`);
     }
   }
+  // Most files have no findings: their lines need not be indexed.
+  if (findings.length === 0) return { findings, notes, facts };
   const lines = new LineIndex(facts.text);
   const sup = parseSuppressions(facts.text, lines);
   const kept = findings.filter((f) => !isSuppressed(f, sup, lines));
