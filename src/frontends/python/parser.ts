@@ -584,33 +584,36 @@ export function decodePython(encoded: EncodedTree): ParsedPython | undefined {
     return newNode(types[typeId] ?? (parent ? '' : 'module'), true, data[at + 1], data[at + 2], fieldId ? (fieldNames[fieldId] ?? null) : null, parent, (flags & MISSING_FLAG) !== 0);
   };
   const root = make(0, null);
-  const stack: PyNode[] = [root];
-  const remaining: number[] = [data[4]];
+  // The open nodes by depth, how many children each still expects, and where its children start
+  // in `pending`. Indexed with explicit tops: pushing and popping (or setting `length`) made the
+  // arrays' backing stores shrink and grow again from node to node.
+  const open: PyNode[] = [root];
+  const left: number[] = [data[4]];
+  const first: number[] = [0];
   const pending: PyNode[] = [];
-  const firstPending: number[] = [0];
+  let depth = 0;
+  let top = 0;
   const close = () => {
-    const node = stack.pop()!;
-    remaining.pop();
-    const from = firstPending.pop()!;
-    if (pending.length > from) {
-      node.children = pending.slice(from);
-      pending.length = from;
-    }
+    if (top > first[depth]) open[depth].children = pending.slice(first[depth], top);
+    top = first[depth];
+    depth--;
   };
-  for (let at = 5; at < data.length && stack.length; at += 5) {
-    const node = make(at, stack[stack.length - 1]);
-    pending.push(node);
-    remaining[remaining.length - 1]--;
+  for (let at = 5; at < data.length && (depth > 0 || left[0] > 0); at += 5) {
+    const node = make(at, open[depth]);
+    pending[top++] = node;
+    left[depth]--;
     const count = data[at + 4];
     if (count > 0) {
-      stack.push(node);
-      remaining.push(count);
-      firstPending.push(pending.length);
+      depth++;
+      open[depth] = node;
+      left[depth] = count;
+      first[depth] = top;
       continue;
     }
-    while (stack.length > 1 && remaining[remaining.length - 1] === 0) close();
+    while (depth > 0 && left[depth] === 0) close();
   }
-  while (stack.length) close();
+  // The root, and any node a truncated encoding left open.
+  while (depth >= 0) close();
   return { root, hasError: encoded.hasError, errorOffset: encoded.errorOffset };
 }
 
