@@ -12,9 +12,10 @@
  *   perflens: node bin/perflens.js check . --format json
  *   ruff:     node bench/ruff-wasm-check.js . --select ASYNC,PERF
  *
- * Usage: `node bench/python.js [--quick]` (`--quick`: the first files of each corpus only); `npm run
- * bench` runs it after bench/run.js. Wall time, CPU time (user + system, all threads) and peak RSS
- * per process. Exits 0 unless the script itself is broken.
+ * Usage: `node bench/python.js [--quick] [--runs N]` (`--quick`: the first files of each corpus only;
+ * `--runs`: how many times perflens and Ruff each run, in turn, default 3, the median run is shown);
+ * `npm run bench` runs it after bench/run.js. Wall time, CPU time (user + system, all threads) and
+ * peak RSS per process. Exits 0 unless the script itself is broken.
  */
 
 const fs = require('fs');
@@ -150,6 +151,18 @@ function prepareCorpus(spec, quick) {
 
 
 
+/** How many times each tool runs on a corpus (`--runs N`). */
+const RUNS = (() => {
+  const at = process.argv.indexOf('--runs');
+  const value = at === -1 ? 3 : Number(process.argv[at + 1]);
+  return Number.isInteger(value) && value > 0 ? value : 3;
+})();
+
+/** The run with the median wall time (the lower middle one of an even count). */
+function medianRun(runs) {
+  return [...runs].sort((a, b) => a.wallMs - b.wallMs)[(runs.length - 1) >> 1];
+}
+
 /** Runs both tools on one corpus and checks that they processed the same files. */
 async function compareOnCorpus(corpus) {
   const files = listFiles(corpus.dir, isPython);
@@ -157,11 +170,22 @@ async function compareOnCorpus(corpus) {
   const relSet = new Set(rels);
   const row = { ...corpus, files: files.length, lines: countLines(files), caveats: [...corpus.caveats] };
 
+  // The two tools run in turn RUNS times and each row shows the median run: one run each swung the
+  // ratio by ±15% on a shared two-core machine. The first perflens run is checked (files, findings).
+  const ruffArgs = [RUFF_CHECK, '.', '--select', RUFF_SELECT.join(',')];
   const pOut = await runPerflens(PERFLENS_BIN, corpus.dir, files, rels, row);
-
-  const ruff = await measure('ruff', [RUFF_CHECK, '.', '--select', RUFF_SELECT.join(',')], corpus.dir);
+  const perflensRuns = [row.perflens];
+  const ruffRuns = [await measure('ruff', ruffArgs, corpus.dir)];
+  const rOut = parseJson(ruffRuns[0].stdout);
+  for (let i = 1; i < RUNS; i++) {
+    perflensRuns.push(await measure('perflens', [PERFLENS_BIN, 'check', '.', '--format', 'json'], corpus.dir));
+    ruffRuns.push(await measure('ruff', ruffArgs, corpus.dir));
+  }
+  row.perflens = medianRun(perflensRuns);
+  row.perflensRuns = perflensRuns;
+  const ruff = medianRun(ruffRuns);
   row.ruff = ruff;
-  const rOut = parseJson(ruff.stdout);
+  row.ruffRuns = ruffRuns;
   // The same run with V8's baseline wasm compiler only: by default Node also optimises Ruff's 10 MB
   // module on background threads and waits for that before exiting, which is most of Ruff's time
   // on small inputs. Perflens' ratio is against the default; this shows what Ruff's checking costs.
@@ -223,7 +247,7 @@ async function pythonSection({ quick = process.argv.includes('--quick'), standal
     say();
   }
   // Other work on the machine skews one-run timings; the load average says how much there was.
-  say(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; peak RSS via ${HAVE_GNU_TIME ? "GNU time '%M'" : '/proc/<pid>/status VmHWM polling'}; one run per tool; wall time of the whole process`);
+  say(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; peak RSS via ${HAVE_GNU_TIME ? "GNU time '%M'" : '/proc/<pid>/status VmHWM polling'}; perflens and ruff run in turn ${RUNS} time(s) (\`--runs N\`), the median run shown, the others once; wall time of the whole process`);
 
   if (!fs.existsSync(path.join(ROOT, 'out', 'src', 'cli', 'main.js'))) {
     say('(d) Python skipped: the CLI is not built (out/src/cli/main.js missing); run `npm run build`.');
@@ -292,6 +316,8 @@ async function pythonSection({ quick = process.argv.includes('--quick'), standal
   for (const r of rows) {
     say(`${r.label}: ${r.packages.join(', ')} (${path.relative(ROOT, r.dir)})`);
     say(`  files processed — perflens ${n(r.perflensFiles)}, ruff ${n(r.ruffFiles)}, corpus ${n(r.files)}; exit codes perflens ${r.perflens?.code}, ruff ${r.ruff?.code}`);
+    const walls = (runs) => runs.map((x) => ms(x.wallMs)).join(', ');
+    if (r.perflensRuns && r.ruffRuns) say(`  wall ms of each run, in order — perflens: ${walls(r.perflensRuns)}; ruff: ${walls(r.ruffRuns)}`);
     say(`  findings — perflens: ${counts(r.perflensFindings)}; ruff ${RUFF_SELECT.join('+')}: ${counts(r.ruffFindings)}`);
     for (const c of r.caveats) say(`  caveat: ${c}`);
   }
