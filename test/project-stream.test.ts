@@ -84,6 +84,24 @@ describe('project analysis of Python files in import order', () => {
     });
   }
 
+  it('sees a helper in a module beside a route run from its own folder, package or not', () => {
+    for (const init of [true, false]) {
+      const files: Record<string, string> = {
+        'app/crud.py': ['import time', '', '', 'def slow_users():', '    time.sleep(1)', ''].join('\n'),
+        'app/main.py': ['from crud import slow_users', '', '', 'async def route():', '    return slow_users()', ''].join('\n'),
+        // Another package's `json.py` is not the standard library's `json`.
+        'lib/__init__.py': '',
+        'lib/codecs/__init__.py': '',
+        'lib/codecs/json.py': ['import time', '', '', 'def dumps(value):', '    time.sleep(1)', ''].join('\n'),
+        'app/views.py': ['import json', '', '', 'async def view(data):', '    return json.dumps(data)', ''].join('\n'),
+      };
+      if (init) files['app/__init__.py'] = '';
+      const findings = analyse(files);
+      assert.deepStrictEqual(findings.get('app/main.py')!.map((f) => f.rule), ['blocking-call-in-async'], `app/__init__.py: ${init}`);
+      assert.deepStrictEqual(findings.get('app/views.py'), [], `app/__init__.py: ${init}`);
+    }
+  });
+
   it('sees a helper of the other module in an import cycle', () => {
     const files = {
       'app/__init__.py': '',
@@ -166,7 +184,7 @@ describe('cli: Python in import order, with worker threads', function () {
 });
 
 describe('project paths', () => {
-  it('resolves absolute module names from folders that are not packages only', () => {
+  it('resolves absolute module names from folders that are not packages, else beside the importing file', () => {
     const paths = new PythonModulePaths([
       '/repo/app/__init__.py',
       '/repo/app/crud/__init__.py',
@@ -189,8 +207,11 @@ describe('project paths', () => {
     assert.strictEqual(paths.resolve(from, 'mod'), '/repo/ns/part/mod.py');
     // Inside a package a name is not importable on its own: `json` is the standard library's.
     assert.strictEqual(paths.resolve(from, 'json'), undefined);
-    assert.strictEqual(paths.resolve(from, 'crud.user'), undefined);
+    assert.strictEqual(paths.resolve('/repo/scripts/tool.py', 'crud.user'), undefined);
     assert.strictEqual(paths.resolve(from, 'user'), undefined);
+    // Unless it is beside the importing file: a script's folder is on sys.path.
+    assert.strictEqual(paths.resolve(from, 'crud.user'), '/repo/app/crud/user.py');
+    assert.strictEqual(paths.resolve('/repo/app/crud/__init__.py', 'user'), '/repo/app/crud/user.py');
     // Relative imports are unchanged.
     assert.strictEqual(paths.resolve('/repo/app/serializers/__init__.py', '.json'), '/repo/app/serializers/json.py');
   });

@@ -88,7 +88,8 @@ export class SummaryIndex implements ProjectIndex {
  * Python module names to files, over the project's paths: relative specifiers (`.crud`, `..models`)
  * from the importing file's folder, absolute dotted names (`app.crud.user`) by path suffix starting
  * at a folder that is not a package (the project's import roots are not known: any such folder may
- * be one), where a suffix two files share names neither (ambiguous). Paths are normalised.
+ * be one), where a suffix two files share names neither (ambiguous), else a module beside the
+ * importing file (its folder is on sys.path when it runs as a script). Paths are normalised.
  */
 export class PythonModulePaths {
   private readonly files: Set<string>;
@@ -99,38 +100,56 @@ export class PythonModulePaths {
     this.files = new Set([...files].filter((f) => f.endsWith('.py')));
   }
 
-  /** Answers by importing folder (relative specifiers) or by specifier alone (absolute ones). */
+  /** Absolute specifier → the file an import root names, null when two do, false when none does. */
+  private readonly named = new Map<string, string | null | false>();
+  /** Answers by importing folder and specifier (relative ones, and absolute ones no root names). */
   private readonly answers = new Map<string, string | undefined>();
 
   resolve(fromFile: string, specifier: string): string | undefined {
     const relative = specifier.charCodeAt(0) === 46; /* . */
+    if (!relative) {
+      let named = this.named.get(specifier);
+      if (named === undefined) {
+        const rest = specifier.split('.').join('/');
+        const hit = rest ? this.suffixes().get(rest) : null;
+        named = hit === undefined ? false : hit;
+        this.named.set(specifier, named);
+      }
+      if (named !== false) return named ?? undefined;
+    }
     const slash = Math.max(fromFile.lastIndexOf('/'), fromFile.lastIndexOf('\\'));
-    const key = relative ? `${fromFile.slice(0, slash)}\0${specifier}` : specifier;
+    const key = `${fromFile.slice(0, slash)}\0${specifier}`;
     let file = this.answers.get(key);
     if (file === undefined && !this.answers.has(key)) {
-      file = this.resolveUncached(fromFile, specifier);
+      file = relative ? this.relative(fromFile, specifier) : this.beside(fromFile, specifier);
       this.answers.set(key, file);
     }
     return file;
   }
 
-  private resolveUncached(fromFile: string, specifier: string): string | undefined {
+  private relative(fromFile: string, specifier: string): string | undefined {
     const m = /^(\.*)(.*)$/.exec(specifier)!;
     const dots = m[1].length;
     const rest = m[2] ? m[2].split('.').join('/') : '';
-    if (dots > 0) {
-      // Normalised paths have no `.`/`..` segments and the rest no dots: plain string steps.
-      let dir = normalize(fromFile);
-      for (let i = 0; i < dots; i++) dir = dir.slice(0, Math.max(dir.lastIndexOf('/'), 0));
-      const base = rest ? `${dir}/${rest}` : dir;
-      const module = base + '.py';
-      if (this.files.has(module)) return module;
-      const init = `${base}/__init__.py`;
-      return this.files.has(init) ? init : undefined;
-    }
-    if (!rest) return undefined;
-    const hit = this.suffixes().get(rest);
-    return hit === null ? undefined : hit;
+    // Normalised paths have no `.`/`..` segments and the rest no dots: plain string steps.
+    let dir = normalize(fromFile);
+    for (let i = 0; i < dots; i++) dir = dir.slice(0, Math.max(dir.lastIndexOf('/'), 0));
+    return this.moduleAt(rest ? `${dir}/${rest}` : dir);
+  }
+
+  /**
+   * A module beside the importing file, which no import root names: a script's own folder is on
+   * sys.path (`cd app && uvicorn main:app` imports `crud` as `app/crud.py` even when `app/` has an
+   * `__init__.py`).
+   */
+  private beside(fromFile: string, specifier: string): string | undefined {
+    const file = normalize(fromFile);
+    return this.moduleAt(`${file.slice(0, Math.max(file.lastIndexOf('/'), 0))}/${specifier.split('.').join('/')}`);
+  }
+
+  private moduleAt(base: string): string | undefined {
+    if (this.files.has(`${base}.py`)) return `${base}.py`;
+    return this.files.has(`${base}/__init__.py`) ? `${base}/__init__.py` : undefined;
   }
 
   private suffixes(): Map<string, string | null> {
