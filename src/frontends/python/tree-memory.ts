@@ -56,6 +56,8 @@ export class MemoryTreeReader {
    * structural index in it, whether they are extra. A visible node's own start from `chainBase`.
    */
   private readonly chain: number[] = [];
+  /** The end of `chain` (kept apart: setting an array's length shrinks its store, node by node). */
+  private chainTop = 0;
 
   constructor(
     private readonly memory: () => ArrayBuffer,
@@ -79,7 +81,7 @@ export class MemoryTreeReader {
     this.publicMap = u32[(language + LANGUAGE_PUBLIC_SYMBOL_MAP) >> 2];
     this.aliasSequences = u32[(language + LANGUAGE_ALIAS_SEQUENCES) >> 2];
     this.out.reset();
-    this.chain.length = 0;
+    this.chainTop = 0;
     // The root subtree is the first member of `TSTree`; the root node starts after its padding.
     const root = treeAddress;
     const inline = (u8[root] & 1) !== 0;
@@ -134,15 +136,19 @@ export class MemoryTreeReader {
           const missing = hasError && (inline ? (u8[child] & 32) !== 0 : (u8[heap + HEAP_FLAGS2] & 2) !== 0);
           const at = out.emit(typeId, position >> 1, (position + size) >> 1, field | (missing ? MISSING_FLAG : 0));
           out.addChild(into);
-          if (!inline && u32[(heap + HEAP_CHILD_COUNT) >> 2] > 0) this.children(heap, position, at, typeId, hasError, this.chain.length);
+          if (!inline && u32[(heap + HEAP_CHILD_COUNT) >> 2] > 0) this.children(heap, position, at, typeId, hasError, this.chainTop);
         } else if (shape.keepsAnonymous[typeId] || shape.keepsOperator[intoType]) {
           out.emit(typeId, 0, 0, ANONYMOUS_FLAG);
           out.addChild(into);
         }
       } else if (!inline && u32[(heap + HEAP_CHILD_COUNT) >> 2] > 0 && u32[(heap + HEAP_VISIBLE_CHILD_COUNT) >> 2] > 0) {
-        this.chain.push(production, mine, extra ? 1 : 0);
+        const chain = this.chain;
+        chain[this.chainTop] = production;
+        chain[this.chainTop + 1] = mine;
+        chain[this.chainTop + 2] = extra ? 1 : 0;
+        this.chainTop += 3;
         this.children(heap, position, into, intoType, hasError, chainBase);
-        this.chain.length -= 3;
+        this.chainTop -= 3;
       }
       position += size;
     }
@@ -154,7 +160,7 @@ export class MemoryTreeReader {
     const found = this.fieldAt(production, structural);
     if (found) return found;
     const chain = this.chain;
-    for (let k = chain.length - 3; k >= chainBase; k -= 3) {
+    for (let k = this.chainTop - 3; k >= chainBase; k -= 3) {
       if (chain[k + 2]) return 0;
       const up = this.fieldAt(chain[k], chain[k + 1]);
       if (up) return up;
