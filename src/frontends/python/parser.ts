@@ -466,6 +466,49 @@ class RawCursor implements CursorOps {
 }
 
 /**
+ * The open nodes of a tree being built, root first, with the children each has so far: a node gets
+ * an exact-size children array when it is closed (an array grown by push reserves 17 slots on the
+ * first). Indexed with explicit tops: popping, or setting `length`, made the arrays' backing stores
+ * shrink and grow again from node to node.
+ */
+class OpenNodes {
+  private readonly nodes: PyNode[] = [];
+  /** Where each open node's children start in `pending`. */
+  private readonly firsts: number[] = [];
+  private readonly pending: PyNode[] = [];
+  private top = 0;
+  /** Of the innermost open node; -1 once the root is closed. */
+  depth = -1;
+
+  constructor(root: PyNode) {
+    this.open(root);
+  }
+
+  current(): PyNode {
+    return this.nodes[this.depth];
+  }
+
+  /** A child of the innermost open node. */
+  add(node: PyNode): void {
+    this.pending[this.top++] = node;
+  }
+
+  /** `node`, added already, gets children next. */
+  open(node: PyNode): void {
+    this.depth++;
+    this.nodes[this.depth] = node;
+    this.firsts[this.depth] = this.top;
+  }
+
+  close(): void {
+    const first = this.firsts[this.depth];
+    if (this.top > first) this.nodes[this.depth].children = this.pending.slice(first, this.top);
+    this.top = first;
+    this.depth--;
+  }
+}
+
+/**
  * The copy: named nodes, plus `async` and operators, of the node the cursor is on (the root unless
  * `parent` is given: then a named node under it, whose parent's type is `parentTypeId`); the cursor
  * ends where it started.
@@ -473,7 +516,6 @@ class RawCursor implements CursorOps {
 function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps, parent: PyNode | null = null, parentTypeId = 0): PyNode {
   const { named, types, fieldNames, hasFields, keepsOperator, keepsAnonymous, skipped } = l;
   const rootType = cursor.typeId();
-  const parentTypeIds: number[] = [rootType];
   const rootField = parent && (!hasFields || hasFields[parentTypeId]) ? cursor.fieldId() : 0;
   const root = newNode(
     types[rootType] ?? (parent ? '' : 'module'),
@@ -484,29 +526,18 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps, parent: PyNod
     parent,
     parent && hasError ? cursor.isMissing() : false,
   );
-  const stack: PyNode[] = [root];
-  // The children of the open nodes, innermost last, and where each open node's start: a node gets
-  // an exact-size array when it is closed (an array grown by push reserves 17 slots on the first).
-  const pending: PyNode[] = [];
-  const firstPending: number[] = [0];
-  const close = () => {
-    const node = stack.pop()!;
-    const from = firstPending.pop()!;
-    if (pending.length > from) {
-      node.children = pending.slice(from);
-      pending.length = from;
-    }
-  };
+  const tree = new OpenNodes(root);
+  const typeIds: number[] = [rootType];
   // Keywords and punctuation are skipped except `async` and operators: the analysis needs
   // nothing else from them, and every property read on the cursor is a call into WebAssembly.
   if (cursor.firstChild()) {
     for (;;) {
       const typeId = cursor.typeId();
-      const parent = stack[stack.length - 1];
+      const parent = tree.current();
       if (skipped[typeId]) {
         // Nothing to copy; the cursor steps over it below.
       } else if (named[typeId] ?? true) {
-        const parentType = parentTypeIds[parentTypeIds.length - 1];
+        const parentType = typeIds[tree.depth];
         const fieldId = !hasFields || hasFields[parentType] ? cursor.fieldId() : 0;
         const node = newNode(
           types[typeId] ?? '',
@@ -517,31 +548,29 @@ function copyTree(l: Loaded, hasError: boolean, cursor: CursorOps, parent: PyNod
           parent,
           hasError ? cursor.isMissing() : false,
         );
-        pending.push(node);
+        tree.add(node);
         if (cursor.firstChild()) {
-          stack.push(node);
-          parentTypeIds.push(typeId);
-          firstPending.push(pending.length);
+          tree.open(node);
+          typeIds[tree.depth] = typeId;
           continue;
         }
       } else {
-        if (keepsAnonymous[typeId] || keepsOperator[parentTypeIds[parentTypeIds.length - 1]]) {
-          pending.push(newNode(types[typeId] ?? '', false, parent.start, parent.start, keepsAnonymous[typeId] ? null : 'operator', parent, false));
+        if (keepsAnonymous[typeId] || keepsOperator[typeIds[tree.depth]]) {
+          tree.add(newNode(types[typeId] ?? '', false, parent.start, parent.start, keepsAnonymous[typeId] ? null : 'operator', parent, false));
         }
       }
       let done = false;
       while (!cursor.nextSibling()) {
-        if (!cursor.parent() || stack.length <= 1) {
+        if (!cursor.parent() || tree.depth <= 0) {
           done = true;
           break;
         }
-        close();
-        parentTypeIds.pop();
+        tree.close();
       }
       if (done) break;
     }
   }
-  while (stack.length) close();
+  while (tree.depth >= 0) tree.close();
   return root;
 }
 
@@ -584,36 +613,23 @@ export function decodePython(encoded: EncodedTree): ParsedPython | undefined {
     return newNode(types[typeId] ?? (parent ? '' : 'module'), true, data[at + 1], data[at + 2], fieldId ? (fieldNames[fieldId] ?? null) : null, parent, (flags & MISSING_FLAG) !== 0);
   };
   const root = make(0, null);
-  // The open nodes by depth, how many children each still expects, and where its children start
-  // in `pending`. Indexed with explicit tops: pushing and popping (or setting `length`) made the
-  // arrays' backing stores shrink and grow again from node to node.
-  const open: PyNode[] = [root];
+  const tree = new OpenNodes(root);
+  // How many children each open node still expects.
   const left: number[] = [data[4]];
-  const first: number[] = [0];
-  const pending: PyNode[] = [];
-  let depth = 0;
-  let top = 0;
-  const close = () => {
-    if (top > first[depth]) open[depth].children = pending.slice(first[depth], top);
-    top = first[depth];
-    depth--;
-  };
-  for (let at = 5; at < data.length && (depth > 0 || left[0] > 0); at += 5) {
-    const node = make(at, open[depth]);
-    pending[top++] = node;
-    left[depth]--;
+  for (let at = 5; at < data.length && (tree.depth > 0 || left[0] > 0); at += 5) {
+    const node = make(at, tree.current());
+    tree.add(node);
+    left[tree.depth]--;
     const count = data[at + 4];
     if (count > 0) {
-      depth++;
-      open[depth] = node;
-      left[depth] = count;
-      first[depth] = top;
+      tree.open(node);
+      left[tree.depth] = count;
       continue;
     }
-    while (depth > 0 && left[depth] === 0) close();
+    while (tree.depth > 0 && left[tree.depth] === 0) tree.close();
   }
   // The root, and any node a truncated encoding left open.
-  while (depth >= 0) close();
+  while (tree.depth >= 0) tree.close();
   return { root, hasError: encoded.hasError, errorOffset: encoded.errorOffset };
 }
 
