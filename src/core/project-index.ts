@@ -110,8 +110,7 @@ export class PythonModulePaths {
     if (!relative) {
       let named = this.named.get(specifier);
       if (named === undefined) {
-        const rest = specifier.split('.').join('/');
-        const hit = rest ? this.suffixes().get(rest) : null;
+        const hit = specifier ? this.suffixes().get(modulePath(specifier)) : null;
         named = hit === undefined ? false : hit;
         this.named.set(specifier, named);
       }
@@ -130,7 +129,7 @@ export class PythonModulePaths {
   private relative(fromFile: string, specifier: string): string | undefined {
     const m = /^(\.*)(.*)$/.exec(specifier)!;
     const dots = m[1].length;
-    const rest = m[2] ? m[2].split('.').join('/') : '';
+    const rest = modulePath(m[2]);
     // Normalised paths have no `.`/`..` segments and the rest no dots: plain string steps.
     let dir = normalize(fromFile);
     for (let i = 0; i < dots; i++) dir = dir.slice(0, Math.max(dir.lastIndexOf('/'), 0));
@@ -144,7 +143,7 @@ export class PythonModulePaths {
    */
   private beside(fromFile: string, specifier: string): string | undefined {
     const file = normalize(fromFile);
-    return this.moduleAt(`${file.slice(0, Math.max(file.lastIndexOf('/'), 0))}/${specifier.split('.').join('/')}`);
+    return this.moduleAt(`${file.slice(0, Math.max(file.lastIndexOf('/'), 0))}/${modulePath(specifier)}`);
   }
 
   private moduleAt(base: string): string | undefined {
@@ -175,6 +174,11 @@ export class PythonModulePaths {
     this.bySuffix = map;
     return map;
   }
+}
+
+/** `a.b.c` → `a/b/c`. */
+function modulePath(dotted: string): string {
+  return dotted.replaceAll('.', '/');
 }
 
 /** Paths that `path.normalize` would change: empty, backslashes, `.`/`..` segments, doubled or trailing slashes. */

@@ -153,7 +153,7 @@ function answerText(found: object | undefined): string {
 
 export class RecordingProject implements ProjectIndex {
   /** Module look-ups by importing file, then specifier (and language, when not Python). */
-  private readonly modules = new Map<string, Map<string, Answer<FileSummary>>>();
+  private readonly modules = new Map<string, Map<string, Answer<FileSummary> & { specifier: string; language: Language }>>();
   private readonly classes = new Map<string, Answer<Record<string, FunctionSummary>>>();
 
   constructor(private inner: ProjectIndex | undefined) {}
@@ -175,7 +175,7 @@ export class RecordingProject implements ProjectIndex {
     const known = byName.get(key);
     if (known?.fresh) return known.found;
     const found = this.inner?.resolveModule(fromFile, specifier, language);
-    byName.set(key, { found, text: answerText(found), fresh: true });
+    byName.set(key, { specifier, language, found, text: answerText(found), fresh: true });
     return found;
   }
 
@@ -191,11 +191,7 @@ export class RecordingProject implements ProjectIndex {
   stillValid(project: ProjectIndex | undefined): boolean {
     if (!this.inner || !project) return !this.inner && !project;
     for (const [fromFile, byName] of this.modules) {
-      for (const [key, answer] of byName) {
-        const nul = key.indexOf('\0');
-        const now = nul === -1 ? project.resolveModule(fromFile, key, 'python') : project.resolveModule(fromFile, key.slice(0, nul), key.slice(nul + 1) as Language);
-        if (answerText(now) !== answer.text) return false;
-      }
+      for (const a of byName.values()) if (answerText(project.resolveModule(fromFile, a.specifier, a.language)) !== a.text) return false;
     }
     for (const [name, answer] of this.classes) if (answerText(project.findClass(name)) !== answer.text) return false;
     return true;
